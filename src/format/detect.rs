@@ -1,0 +1,122 @@
+//! Recognizes an input's format from its first bytes, never from its name,
+//! so `cat anything | exitparse` works. Pasted dumps come with shell prompts,
+//! command lines and notes around them, so detection looks for each format's
+//! marker lines anywhere in the head of the input rather than at byte 0.
+
+use super::Parser;
+
+/// How much of an input detection looks at.
+pub const HEAD_LEN: usize = 64 * 1024;
+
+/// The verdict on one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detection {
+    /// A dump the named parser reads.
+    Dump(Parser),
+    /// Not a container-state dump; the reason says what it looked like.
+    NotADump(String),
+}
+
+/// Detects the format of an input from (at most) its first [`HEAD_LEN`] bytes.
+pub fn detect(input: &[u8]) -> Detection {
+    let head = &input[..input.len().min(HEAD_LEN)];
+    if let Some(pos) = memchr::memchr(0, head) {
+        return Detection::NotADump(format!("binary data (NUL byte at offset {pos})"));
+    }
+    let mut marks = Marks::default();
+    for raw in head.split(|&b| b == b'\n').take(4000) {
+        let line = trim_cr(raw);
+        marks.describe += describe_marker(line) as u32;
+        marks.docker_ps |= super::docker_ps::is_header(line);
+        marks.kubectl_get |= super::kubectl_get::is_header(line);
+        marks.json |= json_marker(line);
+        marks.yaml |= yaml_marker(line);
+    }
+    let parser = if marks.describe >= 2 {
+        Parser::Describe
+    } else if marks.docker_ps {
+        Parser::DockerPs
+    } else if marks.kubectl_get {
+        Parser::KubectlGetPods
+    } else if marks.json {
+        Parser::Json
+    } else if marks.yaml {
+        Parser::Yaml
+    } else if marks.describe == 1 {
+        Parser::Describe
+    } else if head
+        .split(|&b| b == b'\n')
+        .any(|l| super::kubectl_get::is_headerless_row(trim_cr(l)))
+    {
+        Parser::KubectlGetPods
+    } else {
+        return Detection::NotADump(describe_unknown(head));
+    };
+    Detection::Dump(parser)
+}
+
+#[derive(Default)]
+struct Marks {
+    describe: u32,
+    docker_ps: bool,
+    kubectl_get: bool,
+    json: bool,
+    yaml: bool,
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn trim_start(line: &[u8]) -> &[u8] {
+    let n = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &line[n..]
+}
+
+/// Labels that only kubectl describe prints (capitalized, unquoted).
+const DESCRIBE_LABELS: &[&[u8]] = &[
+    b"Name:",
+    b"Namespace:",
+    b"Containers:",
+    b"Init Containers:",
+    b"State:",
+    b"Last State:",
+    b"Exit Code:",
+    b"Restart Count:",
+    b"Container ID:",
+];
+
+fn describe_marker(line: &[u8]) -> bool {
+    let t = trim_start(line);
+    DESCRIBE_LABELS.iter().any(|label| t.starts_with(label))
+}
+
+/// A line that opens JSON (`[`/`{` first) or holds a quoted key of a dump.
+fn json_marker(line: &[u8]) -> bool {
+    let t = trim_start(line);
+    t.starts_with(b"\"State\"")
+        || t.starts_with(b"\"status\"")
+        || t.starts_with(b"\"containerStatuses\"")
+        || t.starts_with(b"\"kind\"")
+        || t.starts_with(b"\"Id\"")
+        || t.starts_with(b"\"ExitCode\"")
+}
+
+fn yaml_marker(line: &[u8]) -> bool {
+    let t = trim_start(line);
+    line.starts_with(b"apiVersion:")
+        || line.starts_with(b"kind:")
+        || t.starts_with(b"containerStatuses:")
+        || t.starts_with(b"initContainerStatuses:")
+        || t.starts_with(b"lastState:")
+        || t.starts_with(b"- containerID:")
+}
+
+/// A short description of an input that is not a dump, for `--verbose`.
+fn describe_unknown(head: &[u8]) -> String {
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return "empty input".to_string();
+    }
+    "no container-state dump found (no describe, inspect, pod JSON/YAML or listing markers)"
+        .to_string()
+}

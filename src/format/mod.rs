@@ -1,0 +1,127 @@
+//! Input formats: one module per kind of dump. Each parser turns bytes into
+//! [`Observation`]s plus diagnostics and never writes output itself.
+//!
+//! | module | reads | `source.format` |
+//! |---|---|---|
+//! | [`describe`] | `kubectl describe pod(s)` text | `kubectl-describe` |
+//! | [`json`] | docker/podman/crictl inspect, Pod/PodList/List JSON, cluster-info dump | `docker-inspect`, `podman-inspect`, `crictl-inspect`, `k8s-json` |
+//! | [`yaml`] | `kubectl get -o yaml`, must-gather YAML | `k8s-yaml` |
+//! | [`docker_ps`] | `docker ps -a` / `podman ps -a` tables | `docker-ps` |
+//! | [`kubectl_get`] | `kubectl get pods` tables | `kubectl-get-pods` |
+//!
+//! [`detect`] picks a parser from the first bytes of an input.
+
+pub mod describe;
+pub mod detect;
+pub mod docker_ps;
+pub mod json;
+pub mod kubectl_get;
+pub mod yaml;
+
+use crate::model::Observation;
+
+/// The parser families. JSON inputs are one family because docker, podman,
+/// crictl and Kubernetes objects can sit side by side in one stream; the JSON
+/// parser tells them apart object by object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Parser {
+    Describe,
+    Json,
+    Yaml,
+    DockerPs,
+    KubectlGetPods,
+}
+
+/// A piece of one input handed to a parser: the whole input, or a slice of
+/// it that starts at a record boundary (see [`boundaries`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    pub bytes: &'a [u8],
+    /// 1-based line number of `bytes[0]` in the whole input.
+    pub first_line: u64,
+    /// Byte offset of `bytes[0]` in the whole (decompressed) input.
+    pub first_offset: u64,
+}
+
+impl<'a> Chunk<'a> {
+    /// A chunk that is a whole input.
+    pub fn whole(bytes: &'a [u8]) -> Chunk<'a> {
+        Chunk {
+            bytes,
+            first_line: 1,
+            first_offset: 0,
+        }
+    }
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Part of the input could not be parsed: exit status 1.
+    Error,
+    /// Something skipped on purpose (an image inspect, a non-pod object):
+    /// told on stderr, exit status unaffected.
+    Notice,
+}
+
+/// A problem found at a line of the input (0 when no line applies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub line: u64,
+    pub severity: Severity,
+    /// Lowercase, no trailing period: `truncated pod block: no State line`.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error at `line`.
+    pub fn error(line: u64, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            line,
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+
+    /// A notice at `line`.
+    pub fn notice(line: u64, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            line,
+            severity: Severity::Notice,
+            message: message.into(),
+        }
+    }
+}
+
+/// What a parser produced from one chunk, in input order.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub observations: Vec<Observation>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one chunk with the given parser. Line numbers and offsets in the
+/// result are absolute (the chunk's `first_line`/`first_offset` applied).
+pub fn parse(parser: Parser, chunk: Chunk<'_>) -> Parsed {
+    match parser {
+        Parser::Describe => describe::parse(chunk),
+        Parser::Json => json::parse(chunk),
+        Parser::Yaml => yaml::parse(chunk),
+        Parser::DockerPs => docker_ps::parse(chunk),
+        Parser::KubectlGetPods => kubectl_get::parse(chunk),
+    }
+}
+
+/// Offsets (ascending, each > 0 and < `bytes.len()`) where `bytes` may be cut
+/// so that every piece parses on its own: the start of a record. The batch
+/// engine uses them to parse one large input in parallel and to flush
+/// complete records while stdin is still being read. An empty result means
+/// "do not cut". Cuts are only made at least `min_piece` bytes apart.
+pub fn boundaries(parser: Parser, bytes: &[u8], min_piece: usize) -> Vec<usize> {
+    match parser {
+        Parser::Describe => describe::boundaries(bytes, min_piece),
+        Parser::Json => json::boundaries(bytes, min_piece),
+        Parser::Yaml => yaml::boundaries(bytes, min_piece),
+        Parser::DockerPs | Parser::KubectlGetPods => Vec::new(),
+    }
+}

@@ -1,0 +1,170 @@
+//! The format-neutral observation every parser produces: one container of one
+//! pod (or one runtime container) as seen in one input. Serialization to the
+//! v1 record lives in `output::record`; nothing here knows about JSON.
+
+use serde::Serialize;
+
+/// `source.format`: which kind of dump an observation came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceFormat {
+    KubectlDescribe,
+    DockerInspect,
+    PodmanInspect,
+    CrictlInspect,
+    K8sJson,
+    K8sYaml,
+    DockerPs,
+    KubectlGetPods,
+}
+
+impl SourceFormat {
+    /// Every format, in contract order.
+    pub const ALL: [SourceFormat; 8] = [
+        SourceFormat::KubectlDescribe,
+        SourceFormat::DockerInspect,
+        SourceFormat::PodmanInspect,
+        SourceFormat::CrictlInspect,
+        SourceFormat::K8sJson,
+        SourceFormat::K8sYaml,
+        SourceFormat::DockerPs,
+        SourceFormat::KubectlGetPods,
+    ];
+
+    /// The contract's spelling (`kubectl-describe`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::KubectlDescribe => "kubectl-describe",
+            SourceFormat::DockerInspect => "docker-inspect",
+            SourceFormat::PodmanInspect => "podman-inspect",
+            SourceFormat::CrictlInspect => "crictl-inspect",
+            SourceFormat::K8sJson => "k8s-json",
+            SourceFormat::K8sYaml => "k8s-yaml",
+            SourceFormat::DockerPs => "docker-ps",
+            SourceFormat::KubectlGetPods => "kubectl-get-pods",
+        }
+    }
+}
+
+/// `container_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerType {
+    #[default]
+    Container,
+    Init,
+    Ephemeral,
+    /// A pod's pause/infra container, as docker or crictl show it.
+    Sandbox,
+}
+
+impl ContainerType {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContainerType::Container => "container",
+            ContainerType::Init => "init",
+            ContainerType::Ephemeral => "ephemeral",
+            ContainerType::Sandbox => "sandbox",
+        }
+    }
+}
+
+/// `state.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Running,
+    Waiting,
+    Terminated,
+    #[default]
+    Unknown,
+}
+
+impl Status {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Waiting => "waiting",
+            Status::Terminated => "terminated",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// One container state (`state` or `last_state` of the record).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct State {
+    pub status: Status,
+    pub reason: Option<String>,
+    pub exit_code: Option<i64>,
+    pub signal: Option<i64>,
+    pub message: Option<String>,
+    /// RFC 3339 UTC, already normalized (see [`crate::timefmt`]).
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub duration_seconds: Option<f64>,
+    pub oom_killed: Option<bool>,
+}
+
+impl State {
+    /// A state with only its status set.
+    pub fn new(status: Status) -> State {
+        State {
+            status,
+            ..State::default()
+        }
+    }
+
+    /// Applies the contract's invariants once a parser has filled the fields:
+    /// `exit_code` only for terminated states, and `duration_seconds` from the
+    /// two timestamps when both are known.
+    pub fn finish(&mut self) {
+        if self.status != Status::Terminated {
+            self.exit_code = None;
+        }
+        self.duration_seconds = match (&self.started_at, &self.finished_at) {
+            (Some(s), Some(f)) => crate::timefmt::seconds_between(s, f),
+            _ => None,
+        };
+    }
+}
+
+/// One container observation, before classification.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Observation {
+    /// 1-based line where this container's block or object starts (0: unknown).
+    pub line: u64,
+    /// Byte offset of that line's start in the (decompressed) input.
+    pub offset: u64,
+    pub format: Option<SourceFormat>,
+    pub namespace: Option<String>,
+    pub pod: Option<String>,
+    pub node: Option<String>,
+    pub pod_phase: Option<String>,
+    pub pod_reason: Option<String>,
+    pub container: Option<String>,
+    pub container_type: ContainerType,
+    pub image: Option<String>,
+    pub container_id: Option<String>,
+    pub ready: Option<bool>,
+    pub restart_count: Option<i64>,
+    pub state: State,
+    pub last_state: Option<State>,
+    /// Pod events relevant to this container, each `"Reason: message"`.
+    pub events: Vec<String>,
+    /// Extra facts the classifier should cite (docker health-check failures,
+    /// "listing STATUS column" …); not serialized on their own.
+    pub evidence: Vec<String>,
+}
+
+impl Observation {
+    /// Applies [`State::finish`] to both states.
+    pub fn finish(&mut self) {
+        self.state.finish();
+        if let Some(last) = &mut self.last_state {
+            last.finish();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The v1 output record (`../shared/spec/output-record.md`,
+//! `schema/record.schema.json`): one JSON object per container observation.
+//!
+//! Key order is fixed by the serialize-only [`Wire`] struct below; keys and
+//! types are a stable contract that users' jq filters depend on.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::classify::Classification;
+use crate::model::{ContainerType, Observation, SourceFormat, State};
+
+/// The `schema` value of every v1 record.
+pub const SCHEMA: &str = "exitparse.record/v1";
+
+/// One classified observation from one input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// `source.path`: the input as given, `"-"` for stdin, `archive!/member` inside archives.
+    pub path: Arc<str>,
+    pub observation: Observation,
+    pub classification: Classification,
+}
+
+#[derive(Serialize)]
+struct Wire<'a> {
+    schema: &'static str,
+    source: WireSource<'a>,
+    namespace: &'a Option<String>,
+    pod: &'a Option<String>,
+    node: &'a Option<String>,
+    pod_phase: &'a Option<String>,
+    pod_reason: &'a Option<String>,
+    container: &'a Option<String>,
+    container_type: ContainerType,
+    image: &'a Option<String>,
+    container_id: &'a Option<String>,
+    ready: Option<bool>,
+    restart_count: Option<i64>,
+    state: &'a State,
+    last_state: &'a Option<State>,
+    classification: &'a Classification,
+    events: &'a [String],
+}
+
+#[derive(Serialize)]
+struct WireSource<'a> {
+    path: &'a str,
+    line: u64,
+    offset: u64,
+    format: Option<SourceFormat>,
+}
+
+impl Record {
+    /// Builds a record by classifying `observation`.
+    pub fn new(path: Arc<str>, observation: Observation) -> Record {
+        let classification = crate::classify::classify(&observation);
+        Record {
+            path,
+            observation,
+            classification,
+        }
+    }
+
+    fn wire(&self) -> Wire<'_> {
+        let o = &self.observation;
+        Wire {
+            schema: SCHEMA,
+            source: WireSource {
+                path: &self.path,
+                line: o.line,
+                offset: o.offset,
+                format: o.format,
+            },
+            namespace: &o.namespace,
+            pod: &o.pod,
+            node: &o.node,
+            pod_phase: &o.pod_phase,
+            pod_reason: &o.pod_reason,
+            container: &o.container,
+            container_type: o.container_type,
+            image: &o.image,
+            container_id: &o.container_id,
+            ready: o.ready,
+            restart_count: o.restart_count,
+            state: &o.state,
+            last_state: &o.last_state,
+            classification: &self.classification,
+            events: &o.events,
+        }
+    }
+
+    /// Appends this record as one JSON line (with `\n`) to `out`.
+    pub fn write_jsonl(&self, out: &mut Vec<u8>) {
+        // Serializing plain structs of strings and numbers into a Vec cannot fail.
+        serde_json::to_writer(&mut *out, &self.wire()).expect("record serializes");
+        out.push(b'\n');
+    }
+
+    /// This record as a JSON value (for the `json` output format and tests).
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self.wire()).expect("record serializes")
+    }
+}

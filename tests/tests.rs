@@ -1,0 +1,7 @@
+//! The integration tests: one binary, one module per area. Each runs the real
+//! `exitparse` binary (see `util`).
+
+#[allow(dead_code)]
+mod util;
+
+mod cli;
