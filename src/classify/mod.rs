@@ -1,9 +1,14 @@
 //! Classification: the verdict on one observation, judged by the ordered
-//! rules in `grammar/rules/` (see `output-record.md`, "Classification").
+//! rules in `grammar/rules/categories.toml` (output-record.md,
+//! "Classification"). The code here only evaluates conditions and fills the
+//! texts' placeholders; which category wins, and what it says, is data.
 
-use serde::Serialize;
+pub mod rules;
 
-use crate::model::Observation;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Observation, State, Status};
+use rules::{Conditions, EventKind, Rules};
 
 /// `classification.from`: which state was judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -14,13 +19,25 @@ pub enum From {
 }
 
 /// `classification.severity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Ok,
     Info,
     Warning,
     Error,
+}
+
+impl Severity {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Ok => "ok",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 /// The verdict on one container.
@@ -36,16 +53,337 @@ pub struct Classification {
     pub evidence: Vec<String>,
 }
 
-/// Judges one observation.
-pub fn classify(_obs: &Observation) -> Classification {
-    Classification {
-        category: "unknown".to_string(),
-        from: From::State,
-        exit_code: None,
-        signal: None,
-        severity: Severity::Error,
-        summary: "nothing to judge".to_string(),
-        hint: None,
-        evidence: Vec::new(),
+/// The state that matters: the current one when terminated, else the last
+/// one when terminated, else the current waiting/running state.
+struct Judged<'a> {
+    state: &'a State,
+    from: From,
+    terminated: bool,
+}
+
+impl<'a> Judged<'a> {
+    fn of(obs: &'a Observation) -> Judged<'a> {
+        if obs.state.status == Status::Terminated {
+            return Judged {
+                state: &obs.state,
+                from: From::State,
+                terminated: true,
+            };
+        }
+        match &obs.last_state {
+            Some(last) if last.status == Status::Terminated => Judged {
+                state: last,
+                from: From::LastState,
+                terminated: true,
+            },
+            _ => Judged {
+                state: &obs.state,
+                from: From::State,
+                terminated: false,
+            },
+        }
+    }
+
+    fn code(&self) -> Option<i64> {
+        if self.terminated {
+            self.state.exit_code
+        } else {
+            None
+        }
     }
 }
+
+/// Judges one observation.
+pub fn classify(obs: &Observation) -> Classification {
+    let rules = rules::rules();
+    let judged = Judged::of(obs);
+    for category in &rules.categories {
+        for alt in &category.alternatives {
+            if let Some(events) = matches(alt, &judged, obs, rules) {
+                let template = alt.summary.as_deref().unwrap_or(&category.summary);
+                return verdict(rules, category, template, &judged, obs, events);
+            }
+        }
+    }
+    // categories.toml ends with `unknown`, whose empty alternative always
+    // matches; reaching here means the data lost it.
+    let unknown = rules.category("unknown").expect("rules define unknown");
+    verdict(rules, unknown, &unknown.summary, &judged, obs, Vec::new())
+}
+
+/// `Init:Error` reads as `Error` and `Init:0/2` as `PodInitializing`, so
+/// listing STATUS words match the same rules as API reasons.
+fn reason_key(reason: Option<&str>) -> &str {
+    let r = reason.unwrap_or("");
+    let r = r.strip_prefix("Init:").unwrap_or(r);
+    match r.split_once('/') {
+        Some((a, b))
+            if a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit()) =>
+        {
+            "PodInitializing"
+        }
+        _ => r,
+    }
+}
+
+/// When every condition of `alt` holds, the events it rested on.
+fn matches<'o>(
+    alt: &Conditions,
+    judged: &Judged,
+    obs: &'o Observation,
+    rules: &Rules,
+) -> Option<Vec<&'o str>> {
+    let code = judged.code();
+    let check = |ok: bool| if ok { Some(()) } else { None };
+    if let Some(t) = alt.terminated {
+        check(judged.terminated == t)?;
+    }
+    if let Some(s) = &alt.status {
+        check(obs.state.status.as_str() == s)?;
+    }
+    if let Some(reasons) = &alt.reasons {
+        let key = reason_key(judged.state.reason.as_deref());
+        check(reasons.iter().any(|r| r == key))?;
+    }
+    if let Some(reasons) = &alt.pod_reasons {
+        check(
+            obs.pod_reason
+                .as_deref()
+                .is_some_and(|p| reasons.iter().any(|r| r == p)),
+        )?;
+    }
+    if let Some(flag) = alt.oom_flag {
+        check(judged.terminated && judged.state.oom_killed.unwrap_or(false) == flag)?;
+    }
+    if let Some(codes) = &alt.codes {
+        check(code.is_some_and(|c| codes.contains(&c)))?;
+    }
+    if let Some(codes) = &alt.not_codes {
+        check(code.is_some_and(|c| !codes.contains(&c)))?;
+    }
+    if let Some([lo, hi]) = alt.code_range {
+        check(code.is_some_and(|c| (lo..=hi).contains(&c)))?;
+    }
+    if let Some([lo, hi]) = alt.code_outside {
+        check(code.is_some_and(|c| !(lo..=hi).contains(&c)))?;
+    }
+    if let Some(flag) = alt.signal_field {
+        check(judged.state.signal.is_some() == flag)?;
+    }
+    let mut cited = Vec::new();
+    if let Some(kind) = alt.event {
+        let patterns = match kind {
+            EventKind::Oom => &rules.events.oom,
+            EventKind::Probe => &rules.events.probe,
+        };
+        cited = obs
+            .events
+            .iter()
+            .map(String::as_str)
+            .filter(|e| {
+                let lower = e.to_ascii_lowercase();
+                patterns
+                    .iter()
+                    .any(|p| lower.contains(&p.to_ascii_lowercase()))
+            })
+            .collect();
+        check(!cited.is_empty())?;
+    }
+    Some(cited)
+}
+
+fn verdict(
+    rules: &Rules,
+    category: &rules::Category,
+    template: &str,
+    judged: &Judged,
+    obs: &Observation,
+    events: Vec<&str>,
+) -> Classification {
+    let code = judged.code();
+    let signal_number = judged
+        .state
+        .signal
+        .or_else(|| code.filter(|c| (129..=192).contains(c)).map(|c| c - 128));
+    let signal = signal_number.and_then(|n| rules.signal_name(n));
+    let fill = Placeholders {
+        rules,
+        judged,
+        obs,
+        code,
+        signal_number,
+        signal: signal.as_deref(),
+    };
+    let summary = capitalize(fill.apply(template));
+    let hint = pick_hint(rules, category, judged, code).map(|h| fill.apply(h));
+    Classification {
+        category: category.id.clone(),
+        from: judged.from,
+        exit_code: code,
+        signal,
+        severity: category.severity,
+        summary,
+        hint,
+        evidence: evidence(judged, obs, events),
+    }
+}
+
+fn pick_hint<'r>(
+    rules: &'r Rules,
+    category: &'r rules::Category,
+    judged: &Judged,
+    code: Option<i64>,
+) -> Option<&'r str> {
+    let from_message = judged
+        .state
+        .message
+        .as_deref()
+        .and_then(|m| rules.message_hint(m));
+    let from_code = match category.id.as_str() {
+        "app_error" => code.and_then(|c| rules.app_hint(c)),
+        _ => None,
+    };
+    let hint = from_message
+        .filter(|_| judged.terminated)
+        .or(from_code)
+        .unwrap_or(category.hint.as_str());
+    (!hint.is_empty()).then_some(hint)
+}
+
+/// What the verdict rests on, most telling first.
+fn evidence(judged: &Judged, obs: &Observation, events: Vec<&str>) -> Vec<String> {
+    let s = judged.state;
+    let prefix = match judged.from {
+        From::State => "",
+        From::LastState => "last_state.",
+    };
+    let mut out = Vec::new();
+    if !judged.terminated {
+        out.push(format!("status={}", s.status.as_str()));
+    }
+    if let Some(r) = &s.reason {
+        out.push(format!("{prefix}reason={r}"));
+    }
+    if let Some(c) = judged.code() {
+        out.push(format!("{prefix}exit_code={c}"));
+    }
+    if let Some(sig) = s.signal {
+        out.push(format!("{prefix}signal={sig}"));
+    }
+    if s.oom_killed == Some(true) {
+        out.push(format!("{prefix}oom_killed=true"));
+    }
+    if let Some(p) = &obs.pod_reason {
+        out.push(format!("pod_reason={p}"));
+    }
+    out.extend(events.into_iter().map(|e| format!("event {e}")));
+    out.extend(obs.evidence.iter().cloned());
+    out
+}
+
+struct Placeholders<'a> {
+    rules: &'a Rules,
+    judged: &'a Judged<'a>,
+    obs: &'a Observation,
+    code: Option<i64>,
+    signal_number: Option<i64>,
+    signal: Option<&'a str>,
+}
+
+impl Placeholders<'_> {
+    fn apply(&self, template: &str) -> String {
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) => {
+                    self.value(&after[..close], &mut out);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(&rest[open..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn value(&self, name: &str, out: &mut String) {
+        let code = self
+            .code
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        let nt = self.code.and_then(|c| self.rules.ntstatus(c));
+        let text = match name {
+            "what" => match &self.obs.container {
+                Some(c) => format!("container {c}"),
+                None => "the container".to_string(),
+            },
+            "code" => code,
+            "reason" => self
+                .judged
+                .state
+                .reason
+                .clone()
+                .unwrap_or_else(|| "no reason given".to_string()),
+            "message" => first_line(self.judged.state.message.as_deref()),
+            "signal" => self.signal.unwrap_or("an unknown signal").to_string(),
+            "signal_meaning" => self
+                .signal_number
+                .map(|n| self.rules.signal_meaning(n))
+                .unwrap_or_default(),
+            "ntstatus" => match (nt, self.code.and_then(rules::as_u32)) {
+                (Some(s), Some(u)) => format!("0x{u:08X} {}", s.name),
+                (None, Some(u)) => format!("0x{u:08X}"),
+                _ => code,
+            },
+            "ntstatus_meaning" => match nt {
+                Some(s) => s.meaning.clone(),
+                None => self
+                    .code
+                    .and_then(rules::as_u32)
+                    .map(ntstatus_fields)
+                    .unwrap_or_default(),
+            },
+            other => format!("{{{other}}}"),
+        };
+        out.push_str(&text);
+    }
+}
+
+/// What can be said of an NTSTATUS value that is not in the table.
+pub fn ntstatus_fields(value: u32) -> String {
+    let severity = match value >> 30 {
+        0 => "success",
+        1 => "informational",
+        2 => "warning",
+        _ => "error",
+    };
+    let facility = (value >> 16) & 0x0FFF;
+    format!("an NTSTATUS {severity} code of facility {facility:#x} not in exitparse's table")
+}
+
+fn first_line(message: Option<&str>) -> String {
+    let line = message
+        .and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("no message");
+    match line.char_indices().nth(160) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
+}
+
+fn capitalize(mut s: String) -> String {
+    if let Some(first) = s.get(..1) {
+        let upper = first.to_ascii_uppercase();
+        s.replace_range(..1, &upper);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;
