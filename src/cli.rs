@@ -46,8 +46,9 @@ pub enum Command {
     },
     /// Count what died, by category, namespace, image, node and exit code
     Summary {
+        // Boxed: RunArgs is large and the other variants are small.
         #[command(flatten)]
-        run: RunArgs,
+        run: Box<RunArgs>,
     },
     /// Print a shell completion script
     Completions {

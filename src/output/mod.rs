@@ -9,7 +9,11 @@
 //!   aligned tables, summaries). The engine hands records over in order and
 //!   calls `finish` at the end.
 
+pub mod csv;
+pub mod json;
 pub mod record;
+pub mod summary;
+pub mod table;
 
 use std::io::{self, Write};
 
@@ -50,13 +54,23 @@ impl StreamFormat for Jsonl {
     }
 }
 
-/// The output mode the command line asks for.
+/// The output mode the command line asks for. `--summary` (or the `summary`
+/// subcommand) wins over the record formats; its only other shape is JSON.
+/// Colour is decided here, once, from stdout and `NO_COLOR`.
 pub fn mode_for(args: &RunArgs) -> Mode {
+    if args.summary {
+        let json = matches!(args.format, OutputFormat::Json);
+        return Mode::Collect(Box::new(summary::Summary::new(
+            json,
+            crate::term::color_enabled(),
+        )));
+    }
     match args.format {
         OutputFormat::Jsonl => Mode::Stream(Box::new(Jsonl)),
-        // The formats for people arrive with the `output` modules for them.
-        OutputFormat::Json | OutputFormat::Csv | OutputFormat::Table => {
-            Mode::Stream(Box::new(Jsonl))
+        OutputFormat::Json => Mode::Collect(Box::new(json::JsonArray::default())),
+        OutputFormat::Csv => Mode::Stream(Box::new(csv::Csv)),
+        OutputFormat::Table => {
+            Mode::Collect(Box::new(table::Table::new(crate::term::color_enabled())))
         }
     }
 }

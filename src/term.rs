@@ -1,0 +1,97 @@
+//! What reaches a terminal: control characters stripped from input values,
+//! and the colour decision (stdout is a terminal and `NO_COLOR` is unset).
+
+use std::borrow::Cow;
+use std::io::IsTerminal;
+
+use crate::classify::Severity;
+
+/// True when output for people may be coloured: stdout is a terminal and
+/// `NO_COLOR` is unset or empty (<https://no-color.org>).
+pub fn color_enabled() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stdout().is_terminal()
+}
+
+/// True for characters that must not reach a terminal from input data: C0
+/// and C1 controls (ESC starts colour and cursor sequences, CR overwrites a
+/// line) and the bidirectional overrides that reorder what is shown.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every control character replaced by a space, so a hostile or
+/// multi-line value can neither move the cursor nor break a table row.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| if is_unsafe(c) { ' ' } else { c })
+            .collect(),
+    )
+}
+
+/// The ANSI SGR colour for a severity.
+fn sgr(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Ok => "\x1b[32m",
+        Severity::Info => "\x1b[36m",
+        Severity::Warning => "\x1b[33m",
+        Severity::Error => "\x1b[1;31m",
+    }
+}
+
+/// `text` wrapped in the severity's colour when `color` is on.
+pub fn paint(text: &str, severity: Severity, color: bool) -> Cow<'_, str> {
+    if color {
+        Cow::Owned(format!("{}{text}\x1b[0m", sgr(severity)))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Number of terminal columns `s` takes, counting one per character (wide
+/// East Asian characters are rare in container names and not measured).
+pub fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `s` cut to at most `max` columns, ending in `…` when it was cut.
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_replaces_escapes_and_newlines() {
+        assert_eq!(sanitize("a\x1b[31mb\nc\r\u{9b}d"), "a [31mb c  d");
+        assert_eq!(sanitize("plain"), "plain");
+        assert_eq!(sanitize("x\u{202E}y"), "x y");
+    }
+
+    #[test]
+    fn truncate_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abcd", 4), "abcd");
+        assert_eq!(truncate("ab", 0), "");
+    }
+
+    #[test]
+    fn paint_only_when_asked() {
+        assert_eq!(paint("x", Severity::Error, false), "x");
+        assert_eq!(paint("x", Severity::Ok, true), "\x1b[32mx\x1b[0m");
+    }
+}
