@@ -5,3 +5,5 @@
 mod util;
 
 mod cli;
+mod grammar;
+mod realworld;
