@@ -16,6 +16,7 @@ pub mod classify;
 pub mod cli;
 pub mod diag;
 pub mod engine;
+pub mod explain;
 pub mod filter;
 pub mod format;
 pub mod input;

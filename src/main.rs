@@ -1,18 +1,40 @@
-//! The `exitparse` binary: parse the command line, run, map the outcome to
-//! the exit status (0 ok, 1 some input failed, 2 bad command line).
+//! The `exitparse` binary: parse the command line, dispatch, map the outcome
+//! to the exit status (0 ok, 1 some input failed, 2 bad command line).
 
-use std::io::{self, BufWriter, ErrorKind};
+use std::io::{self, BufWriter, ErrorKind, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-use exitparse::cli::Cli;
-use exitparse::{diag, engine};
+use clap::{CommandFactory, Parser};
+use exitparse::cli::{Cli, Command, RunArgs};
+use exitparse::filter::Filter;
+use exitparse::{diag, engine, explain, term};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
-    match engine::run(&cli.run, &mut out) {
+    let written = match cli.command {
+        None => parse(&cli.run, &mut out),
+        Some(Command::Summary { run }) => {
+            let mut run = *run;
+            run.summary = true;
+            parse(&run, &mut out)
+        }
+        Some(Command::Explain { what, json }) => match explain::explain(&what) {
+            Ok(e) => {
+                explain::write(&e, json, term::color_enabled(), &mut out).and_then(|()| out.flush())
+            }
+            Err(msg) => bad_command_line(&format!("explain: {msg}")),
+        },
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "exitparse", &mut out);
+            out.flush()
+        }
+        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
+            .render(&mut out)
+            .and_then(|()| out.flush()),
+    };
+    match written {
         Ok(()) => {}
         // `exitparse … | head` closes the pipe: a quiet, successful end.
         Err(e) if e.kind() == ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
@@ -23,4 +45,20 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The default command: read the inputs and write records (or a summary).
+fn parse(run: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
+    // Bad filter values are a bad command line: say so before reading input.
+    if let Err(msg) = Filter::from_args(run) {
+        bad_command_line(&msg)?;
+    }
+    engine::run(run, out)
+}
+
+/// Reports `msg` the way clap reports its own errors and exits 2.
+fn bad_command_line(msg: &str) -> io::Result<()> {
+    Cli::command()
+        .error(clap::error::ErrorKind::ValueValidation, msg)
+        .exit()
 }
