@@ -10,33 +10,6 @@ use crate::cli::RunArgs;
 use crate::model::State;
 use crate::output::Record;
 
-/// The `category` values of the v1 contract, in its order.
-pub const CATEGORIES: [&str; 23] = [
-    "running",
-    "pending",
-    "image_pull",
-    "config_error",
-    "crash_loop",
-    "evicted",
-    "status_unknown",
-    "oom_killed",
-    "deadline_exceeded",
-    "completed",
-    "start_failure",
-    "not_executable",
-    "command_not_found",
-    "liveness_killed",
-    "killed",
-    "terminated",
-    "segfault",
-    "aborted",
-    "signal",
-    "exit_255",
-    "windows_error",
-    "app_error",
-    "unknown",
-];
-
 /// The resolved filters; every condition set must hold for a record to be kept.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -54,11 +27,13 @@ impl Filter {
     /// with its value, for a "bad command line" exit.
     pub fn from_args(args: &RunArgs) -> Result<Filter, String> {
         let f = &args.filter;
+        let rules = crate::classify::rules::rules();
         for c in &f.category {
-            if !CATEGORIES.contains(&c.as_str()) {
+            if rules.category(c).is_none() {
+                let all: Vec<&str> = rules.categories.iter().map(|c| c.id.as_str()).collect();
                 return Err(format!(
                     "--category: unknown category {c:?} (one of: {})",
-                    CATEGORIES.join(", ")
+                    all.join(", ")
                 ));
             }
         }

@@ -103,23 +103,12 @@ impl StreamFormat for Csv {
             num(last.and_then(|s| s.exit_code)),
             last.map(|s| text(&s.finished_at)).unwrap_or_default(),
             c.category.clone(),
-            severity_str(c.severity).to_string(),
+            c.severity.as_str().to_string(),
             num(c.exit_code),
             text(&c.signal),
             term::sanitize(&c.summary).into_owned(),
             text(&c.hint),
         ];
         write_row(out, cells);
-    }
-}
-
-/// The contract's spelling of a severity.
-pub fn severity_str(s: crate::classify::Severity) -> &'static str {
-    use crate::classify::Severity;
-    match s {
-        Severity::Ok => "ok",
-        Severity::Info => "info",
-        Severity::Warning => "warning",
-        Severity::Error => "error",
     }
 }

@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::table::write_aligned;
 use super::{CollectFormat, Record};
 use crate::classify::Severity;
-use crate::output::csv::severity_str;
 use crate::term;
 
 /// Rows shown per "top" section of the table (JSON lists them all).
@@ -123,7 +122,7 @@ impl Summary {
                 .into_iter()
                 .map(|(category, s, containers)| JsonCategory {
                     category,
-                    severity: severity_str(s),
+                    severity: s.as_str(),
                     containers,
                 })
                 .collect(),
@@ -148,12 +147,7 @@ impl Summary {
         let rows: Vec<(Severity, [String; 3])> = self
             .ranked_categories()
             .into_iter()
-            .map(|(c, s, n)| {
-                (
-                    s,
-                    [c.to_string(), severity_str(s).to_string(), n.to_string()],
-                )
-            })
+            .map(|(c, s, n)| (s, [c.to_string(), s.as_str().to_string(), n.to_string()]))
             .collect();
         write_aligned(
             out,
