@@ -5,5 +5,6 @@
 mod util;
 
 mod cli;
+mod people;
 mod grammar;
 mod realworld;
