@@ -5,6 +5,6 @@
 mod util;
 
 mod cli;
-mod people;
 mod grammar;
+mod people;
 mod realworld;
