@@ -7,18 +7,31 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
-  kubectl describe pods -A | exitparse
-  exitparse describe.txt inspect.json bundle.tar.gz
-  exitparse --only-failures --format table support-bundles/
-  exitparse summary bundle.tar.gz
-  exitparse explain 137
+  kubectl describe pods -A | exitparse                  one JSON record per container
+  exitparse summary bundle.tar.gz                       what died, by category, worst first
+  exitparse --only-failures -f table support-bundles/   failures as aligned columns
+  exitparse --category oom_killed --namespace 'shop*' -f csv dumps/ > oom.csv
+  exitparse --since 2025-03-04 --until 2025-03-04 --only-failures -f table pods.txt
+  exitparse explain 137          (also -1073741819, 0xC0000005, SIGSEGV, OOMKilled)
   exitparse dump.txt | jq -c 'select(.classification.severity == \"error\")'
+  exitparse completions bash > ~/.local/share/bash-completion/completions/exitparse
 
 Exit status:
   0  every input was read and parsed
   1  at least one input, or part of one, could not be read or parsed
      (each told on stderr as `exitparse: PATH:LINE: what is wrong`)
   2  bad command line";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  exitparse explain 137                 exit code: 128 + 9, SIGKILL; OOM or grace period?
+  exitparse explain -1073741819         Windows NTSTATUS (also 0xC0000005, 3221225477)
+  exitparse explain SIGSEGV             signal by name (also KILL, SIGRTMIN+3, Signal:9)
+  exitparse explain CrashLoopBackOff    reason (also OOMKilled, ErrImagePull, Evicted)
+  exitparse explain --json 143          the same as one JSON object
+
+A bare number is an exit code; for 1-64 the text also says which signal it
+would be if a runtime reported the raw signal number.";
 
 /// Why did that container exit? Reads kubectl describe, docker/podman/crictl
 /// inspect, Pod JSON/YAML, docker ps / kubectl get pods listings and support
@@ -37,8 +50,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Explain an exit code, signal or reason: 137, -1073741819, 0xC0000005, SIGSEGV, OOMKilled
+    #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain {
         /// Exit code (decimal, negative or 0x hex), signal name or number, or a reason
+        #[arg(allow_negative_numbers = true)]
         what: String,
         /// Print the explanation as JSON
         #[arg(long)]

@@ -369,6 +369,9 @@ fn describe_code(rules: &Rules, code: i64) -> (String, Vec<String>) {
                     ));
                 }
                 match rules.ntstatus(code) {
+                    None if u == u32::MAX => format!(
+                        "exit code {code} = 0x{u:08X}: exit(-1) of a Windows program (the same call gives 255 on Linux)"
+                    ),
                     Some(s) => format!("exit code {code} = 0x{u:08X} {}: {}", s.name, s.meaning),
                     // Top bits clear: not an NTSTATUS crash or stop value.
                     None if u >> 30 == 0 => format!(

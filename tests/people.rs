@@ -133,6 +133,20 @@ fn explain_agrees_with_the_classifier_on_every_code() {
 }
 
 #[test]
+fn explain_takes_negative_codes_without_dashes() {
+    let run = exitparse(&["explain", "-1073741819"], None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    golden("explain/neg-1073741819.txt", &run.stdout);
+    let run = exitparse(&["explain", "--json", "-1"], None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("exit(-1) of a Windows program"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn explain_rejects_what_it_cannot_read() {
     for (query, message) in [
         (
