@@ -1,60 +1,320 @@
-//! The run: read every input, detect, parse, classify, write in input order.
+//! The batch engine: read every input, detect, parse, classify, write, in
+//! input order.
+//!
+//! Three parties:
+//! - a **producer** thread walks the command line's paths in order
+//!   ([`input::discover`]: files, sorted directories, archive members) and
+//!   hands each small input to the rayon pool as soon as it is found;
+//! - the **pool** (`--jobs` threads) decodes, parses, classifies, filters
+//!   and renders each input into its own buffer;
+//! - the **writer** (the calling thread) takes the results in input order
+//!   and writes whole buffers through one writer, so output never
+//!   interleaves and is the same bytes whatever `--jobs` is. Large inputs
+//!   are split at record boundaries and parsed by the whole pool when the
+//!   writer reaches them ([`split`]); streams are parsed batch by batch
+//!   ([`stream`]).
+//!
+//! Memory stays bounded: at most [`QUEUE`] inputs and [`BUDGET`] bytes of
+//! them are in flight ahead of the writer. Every diagnostic is told by the
+//! writer through [`diag`], in input order, after the records before it.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::sync::Arc;
+mod progress;
+pub mod split;
+mod stream;
+pub mod work;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Condvar, Mutex};
+
+use rayon::ThreadPool;
 
 use crate::cli::RunArgs;
 use crate::diag;
-use crate::format::{self, Chunk, Severity, detect::Detection};
-use crate::input;
-use crate::output::Record;
+use crate::filter::Filter;
+use crate::input::{self, Found, Limits, Unit};
+use crate::output::{self, CollectFormat, Mode};
+use progress::Progress;
+use work::{Ctx, NoteKind, Output};
+
+/// Inputs in flight between the producer and the writer.
+const QUEUE: usize = 256;
+/// Bytes of inputs in flight between the producer and the writer (one
+/// input larger than this still goes, alone).
+const BUDGET: u64 = 128 << 20;
+
+/// What the writer takes next, in input order.
+enum Item {
+    /// A small input being parsed by the pool.
+    Pending(Receiver<Output>, u64),
+    /// A large input, parsed piece by piece when its turn comes.
+    Big(Unit, u64),
+    /// A stream, parsed batch by batch when its turn comes.
+    Stream(input::Stream),
+    /// A result known without parsing (unreadable, skipped).
+    Done(Output),
+}
 
 /// Parses every input named in `args` and writes the records to `out`.
 /// Problems are reported through [`diag`]; the returned error is only for
-/// failures to write the output.
-pub fn run(args: &RunArgs, out: &mut dyn Write) -> std::io::Result<()> {
+/// failures to write the output (a closed pipe among them: the caller ends
+/// quietly).
+pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
+    let jobs = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("exitparse-{i}"))
+        .build()
+        .map_err(|e| io::Error::other(format!("starting {jobs} worker threads: {e}")))?;
+    let pool = Arc::new(pool);
+    let (render, collect) = match output::mode_for(args) {
+        Mode::Stream(r) => (Some(r), None),
+        Mode::Collect(c) => (None, Some(c)),
+    };
+    // main.rs validates the filter flags before calling us; a bad value
+    // here can only mean a library caller skipped that, so no filtering.
+    let filter = Filter::from_args(args).ok().filter(|f| !f.is_empty());
+    let ctx = Arc::new(Ctx {
+        render,
+        filter,
+        forced: args.input_format.map(|f| f.parser()),
+        verbose: args.verbose,
+    });
+    let limits = Limits::from_args(&args.limits);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         args.paths.clone()
     };
-    for path in &paths {
-        let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-        let bytes = if name.as_ref() == "-" {
-            input::read_stdin()
-        } else {
-            input::read_file(path)
-        };
-        let bytes = match bytes {
-            Ok(b) => b,
-            Err(e) => {
-                diag::error(&name, 0, &e.to_string());
-                continue;
-            }
-        };
-        let parser = match args.input_format {
-            Some(f) => f.parser(),
-            None => match format::detect::detect(&bytes) {
-                Detection::Dump(p) => p,
-                Detection::NotADump(why) => {
-                    diag::error(&name, 0, &why);
-                    continue;
-                }
-            },
-        };
-        let parsed = format::parse(parser, Chunk::whole(&bytes));
-        for d in &parsed.diagnostics {
-            match d.severity {
-                Severity::Error => diag::error(&name, d.line, &d.message),
-                Severity::Notice => diag::notice(&name, d.line, &d.message),
-            }
-        }
-        let mut buf = Vec::new();
-        for obs in parsed.observations {
-            Record::new(name.clone(), obs).write_jsonl(&mut buf);
-        }
-        out.write_all(&buf)?;
+
+    let budget = Arc::new(Budget::new(BUDGET));
+    let (tx, rx) = mpsc::sync_channel(QUEUE);
+    let producer = {
+        let (pool, ctx, budget) = (pool.clone(), ctx.clone(), budget.clone());
+        std::thread::Builder::new()
+            .name("exitparse-input".into())
+            .spawn(move || produce(&paths, limits, &pool, &ctx, &budget, tx))?
+    };
+
+    let mut writer = Writer {
+        out,
+        collect,
+        progress: Progress::new(!args.no_progress),
+        stats: args.stats,
+    };
+    let result = writer.drain(rx, &pool, &ctx, limits, &budget);
+    // Wake a producer waiting for room that will never come.
+    budget.close();
+    if result.is_ok() {
+        let _ = producer.join();
     }
-    out.flush()
+    result
+}
+
+/// The producer: turns what [`input::discover`] finds into [`Item`]s.
+fn produce(
+    paths: &[PathBuf],
+    limits: Limits,
+    pool: &ThreadPool,
+    ctx: &Arc<Ctx>,
+    budget: &Budget,
+    tx: SyncSender<Item>,
+) {
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let mut sink = |found: Found| -> bool {
+        let item = match found {
+            Found::Unit(unit) => {
+                let charged = budget.acquire(unit.bytes.len() as u64);
+                if unit.bytes.len() >= split::SPLIT_MIN {
+                    Item::Big(unit, charged)
+                } else {
+                    let (done_tx, done_rx) = mpsc::sync_channel(1);
+                    let ctx = ctx.clone();
+                    pool.spawn(move || {
+                        let _ = done_tx.send(work::unit(&ctx, &unit));
+                    });
+                    Item::Pending(done_rx, charged)
+                }
+            }
+            Found::Stream(s) => Item::Stream(s),
+            Found::Problem { path, message } => {
+                let mut out = Output::problem(path, message);
+                out.files = 1;
+                Item::Done(out)
+            }
+            Found::Skipped { path, why } => Item::Done(Output::skipped(ctx, path, &why, 0)),
+        };
+        tx.send(item).is_ok()
+    };
+    input::discover(&paths, limits, ctx.forced.is_some(), &mut sink);
+}
+
+/// The writer's side: output, progress and counters.
+struct Writer<'o> {
+    out: &'o mut dyn Write,
+    collect: Option<Box<dyn CollectFormat>>,
+    progress: Progress,
+    stats: bool,
+}
+
+impl Writer<'_> {
+    fn drain(
+        &mut self,
+        rx: Receiver<Item>,
+        pool: &ThreadPool,
+        ctx: &Ctx,
+        limits: Limits,
+        budget: &Budget,
+    ) -> io::Result<()> {
+        if let Some(header) = ctx.render.as_ref().and_then(|r| r.header()) {
+            self.out.write_all(&header)?;
+        }
+        for item in rx {
+            match item {
+                Item::Done(out) => self.emit(out)?,
+                Item::Pending(done, charged) => {
+                    // A worker drops its sender only by finishing; a closed
+                    // channel would mean a crashed worker: tell, go on.
+                    let out = done.recv().unwrap_or_else(|_| {
+                        Output::problem(
+                            Arc::from("-"),
+                            "internal error: a worker thread died".to_string(),
+                        )
+                    });
+                    self.emit(out)?;
+                    budget.release(charged);
+                }
+                Item::Big(unit, charged) => {
+                    self.big(pool, ctx, &unit)?;
+                    budget.release(charged);
+                }
+                Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
+            }
+        }
+        if let Some(c) = &mut self.collect {
+            c.finish(&mut *self.out)?;
+        }
+        self.out.flush()?;
+        self.progress.finish();
+        if self.stats {
+            self.progress.print_stats();
+        }
+        Ok(())
+    }
+
+    /// A large input: split and parsed by the whole pool.
+    fn big(&mut self, pool: &ThreadPool, ctx: &Ctx, unit: &Unit) -> io::Result<()> {
+        let prepared = match work::prepare(ctx, unit) {
+            Ok(p) => p,
+            Err(out) => return self.emit(out),
+        };
+        let ranges = split::plan(prepared.parser, &prepared.text);
+        let mut first = true;
+        let total = unit.bytes.len() as u64;
+        split::run(
+            pool,
+            ctx,
+            &unit.path,
+            prepared.parser,
+            &prepared.text,
+            &ranges,
+            1,
+            prepared.offset,
+            &mut |mut out| {
+                if first {
+                    out.files = 1;
+                    out.bytes = total;
+                    first = false;
+                }
+                self.emit(out)
+            },
+        )?;
+        Ok(())
+    }
+
+    fn stream(
+        &mut self,
+        pool: &ThreadPool,
+        ctx: &Ctx,
+        limits: Limits,
+        s: input::Stream,
+    ) -> io::Result<()> {
+        // `emit` and `flush` both need the writer, never at the same time.
+        let this = std::cell::RefCell::new(self);
+        stream::run(
+            pool,
+            ctx,
+            limits,
+            s,
+            &mut |out| this.borrow_mut().emit(out),
+            &mut || this.borrow_mut().out.flush(),
+        )
+    }
+
+    /// Tells `out`'s diagnostics, then writes its records.
+    fn emit(&mut self, out: Output) -> io::Result<()> {
+        for note in &out.notes {
+            self.progress.suspend(|| match note.kind {
+                NoteKind::Error => diag::error(&note.path, note.line, &note.message),
+                NoteKind::Notice => diag::notice(&note.path, note.line, &note.message),
+            });
+            if note.kind == NoteKind::Error {
+                self.progress.errors += 1;
+            }
+        }
+        match &mut self.collect {
+            Some(c) => {
+                for r in out.records {
+                    c.push(r);
+                }
+            }
+            None => self.out.write_all(&out.rendered)?,
+        }
+        self.progress.add(out.files, out.bytes, out.count);
+        Ok(())
+    }
+}
+
+/// Bytes of inputs in flight: the producer waits for room, the writer
+/// makes it. One input larger than the whole budget is charged the whole
+/// budget, so it still goes (alone).
+struct Budget {
+    state: Mutex<(u64, bool)>,
+    room: Condvar,
+    cap: u64,
+}
+
+impl Budget {
+    fn new(cap: u64) -> Budget {
+        Budget {
+            state: Mutex::new((0, false)),
+            room: Condvar::new(),
+            cap,
+        }
+    }
+
+    /// Waits until `n` bytes fit; returns what was charged.
+    fn acquire(&self, n: u64) -> u64 {
+        let n = n.min(self.cap);
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !s.1 && s.0 + n > self.cap {
+            s = self.room.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        s.0 += n;
+        n
+    }
+
+    fn release(&self, n: u64) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.0 = s.0.saturating_sub(n);
+        self.room.notify_all();
+    }
+
+    /// No more releases will come: let every waiter through.
+    fn close(&self) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.1 = true;
+        self.room.notify_all();
+    }
 }

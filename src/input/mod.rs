@@ -1,9 +1,19 @@
 //! Finding and reading inputs: files (memory-mapped), stdin, directories and
-//! archives. Produces named byte sources; knows nothing about formats.
+//! archives. [`discover`] walks the command line's paths in order and hands
+//! out named byte sources ([`Found`]); it knows nothing about formats beyond
+//! skipping archive members that are plainly not dumps.
+
+pub mod archive;
+pub mod decode;
+pub mod limits;
+pub mod walk;
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
+
+pub use limits::Limits;
 
 /// The bytes of one input: mapped from a file, or read into memory.
 pub enum Bytes {
@@ -23,7 +33,7 @@ impl std::ops::Deref for Bytes {
 
 /// Reads a regular file through a memory map, falling back to `read` where
 /// mapping fails (special files, some network file systems).
-pub fn read_file(path: &Path) -> std::io::Result<Bytes> {
+pub fn read_file(path: &Path) -> io::Result<Bytes> {
     let file = File::open(path)?;
     let len = file.metadata()?.len();
     if len > 0 {
@@ -32,17 +42,198 @@ pub fn read_file(path: &Path) -> std::io::Result<Bytes> {
         // support bundles are archived, not live, which is the accepted risk
         // ripgrep takes too.
         if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            // Parsers and detection read front to back.
+            #[cfg(unix)]
+            let _ = map.advise(memmap2::Advice::Sequential);
             return Ok(Bytes::Mapped(map));
         }
     }
-    let mut buf = Vec::with_capacity(len as usize);
-    (&file).read_to_end(&mut buf)?;
+    read_plain(file, len)
+}
+
+/// Reads a file with plain `read` calls (the fallback of [`read_file`]).
+pub fn read_plain(mut file: File, len_hint: u64) -> io::Result<Bytes> {
+    let mut buf = Vec::with_capacity(usize::try_from(len_hint).unwrap_or(0));
+    file.read_to_end(&mut buf)?;
     Ok(Bytes::Owned(buf))
 }
 
-/// Reads all of stdin.
-pub fn read_stdin() -> std::io::Result<Bytes> {
-    let mut buf = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut buf)?;
-    Ok(Bytes::Owned(buf))
+/// One input ready to be parsed: a file, a member, a decompressed file.
+pub struct Unit {
+    /// `source.path`: as given, or `archive!/member`.
+    pub path: Arc<str>,
+    pub bytes: Bytes,
+    /// Named on the command line (not found in a directory or archive):
+    /// an input that is not a dump is then an error, not a quiet skip.
+    pub named: bool,
+}
+
+/// An input read as it arrives (stdin, a FIFO): parsed record by record.
+pub struct Stream {
+    pub path: Arc<str>,
+    /// Bytes already read from `reader` while looking for archive magic.
+    pub head: Vec<u8>,
+    pub reader: Box<dyn Read + Send>,
+}
+
+/// What [`discover`] finds, in input order.
+pub enum Found {
+    Unit(Unit),
+    Stream(Stream),
+    /// An input or member that could not be read, or a limit breached.
+    Problem {
+        path: Arc<str>,
+        message: String,
+    },
+    /// Passed over on purpose (not a dump): listed with `--verbose`.
+    Skipped {
+        path: Arc<str>,
+        why: String,
+    },
+}
+
+/// Walks `paths` in order (`-` is stdin), descending into directories (in
+/// sorted order) and archives, and hands each input to `sink`. `forced`:
+/// `--input-format` was given, so archive members are never skipped as
+/// non-dumps. Stops early once `sink` returns false.
+pub fn discover(
+    paths: &[&Path],
+    limits: Limits,
+    forced: bool,
+    sink: &mut dyn FnMut(Found) -> bool,
+) {
+    for path in paths {
+        let go = if path.as_os_str() == "-" {
+            stream(Arc::from("-"), Box::new(io::stdin()), limits, forced, sink)
+        } else {
+            named_path(path, limits, forced, sink)
+        };
+        if !go {
+            return;
+        }
+    }
+}
+
+fn display(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy().as_ref())
+}
+
+fn named_path(
+    path: &Path,
+    limits: Limits,
+    forced: bool,
+    sink: &mut dyn FnMut(Found) -> bool,
+) -> bool {
+    let name = display(path);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return sink(Found::Problem {
+                path: name,
+                message: e.to_string(),
+            });
+        }
+    };
+    if meta.is_dir() {
+        let mut go = true;
+        walk::walk(path, &mut |entry| {
+            go = match entry {
+                walk::Entry::File(p) => file(&p, false, limits, forced, sink),
+                walk::Entry::Problem(p, message) => sink(Found::Problem {
+                    path: display(&p),
+                    message,
+                }),
+                walk::Entry::Skipped(p, why) => sink(Found::Skipped {
+                    path: display(&p),
+                    why,
+                }),
+            };
+            go
+        });
+        go
+    } else if meta.is_file() {
+        file(path, true, limits, forced, sink)
+    } else {
+        // A FIFO or device (`exitparse <(kubectl describe pods)`): streamed.
+        match File::open(path) {
+            Ok(f) => stream(name, Box::new(f), limits, forced, sink),
+            Err(e) => sink(Found::Problem {
+                path: name,
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+fn file(
+    path: &Path,
+    named: bool,
+    limits: Limits,
+    forced: bool,
+    sink: &mut dyn FnMut(Found) -> bool,
+) -> bool {
+    let name = display(path);
+    let bytes = match read_file(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return sink(Found::Problem {
+                path: name,
+                message: e.to_string(),
+            });
+        }
+    };
+    match archive::sniff(&bytes) {
+        Some(kind) => archive::Walker::new(limits, forced, sink).top(
+            &name,
+            archive::Src::Slice(&bytes),
+            kind,
+            named,
+        ),
+        None => sink(Found::Unit(Unit {
+            path: name,
+            bytes,
+            named,
+        })),
+    }
+}
+
+/// Enough bytes to tell a tar header (magic at 257) from text.
+const STREAM_SNIFF: usize = 262;
+
+fn stream(
+    path: Arc<str>,
+    mut reader: Box<dyn Read + Send>,
+    limits: Limits,
+    forced: bool,
+    sink: &mut dyn FnMut(Found) -> bool,
+) -> bool {
+    let mut head = Vec::new();
+    // Read what is needed to spot an archive, but no more than the first
+    // block when it plainly is text, so a slow producer's first pod still
+    // comes out at once.
+    loop {
+        let mut block = [0u8; STREAM_SNIFF];
+        let want = STREAM_SNIFF - head.len().min(STREAM_SNIFF);
+        match reader.read(&mut block[..want]) {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(&block[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return sink(Found::Problem {
+                    path,
+                    message: e.to_string(),
+                });
+            }
+        }
+        if head.len() >= STREAM_SNIFF || (archive::sniff(&head).is_none() && !head.contains(&0)) {
+            break;
+        }
+    }
+    match archive::sniff(&head) {
+        Some(kind) => {
+            let src = archive::Src::Stream(Box::new(io::Cursor::new(head).chain(reader)));
+            archive::Walker::new(limits, forced, sink).top(&path, src, kind, true)
+        }
+        None => sink(Found::Stream(Stream { path, head, reader })),
+    }
 }

@@ -1,0 +1,250 @@
+//! Streamed inputs (stdin, FIFOs): read in blocks by a reader thread, parsed
+//! up to the last complete record whenever input pauses or a batch fills,
+//! and flushed at once, so `kubectl describe pods -A | exitparse` prints
+//! each pod as soon as the next one starts. Memory stays bounded whatever
+//! the stream's length: a few blocks in flight plus one batch.
+
+use std::io::{self, Read};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
+use rayon::ThreadPool;
+
+use super::split::{self, PIECE};
+use super::work::{Ctx, Output};
+use crate::format;
+use crate::format::detect::{self, Detection, HEAD_LEN};
+use crate::input::decode::StreamDecoder;
+use crate::input::{Limits, Stream};
+
+/// Size of one read.
+const BLOCK: usize = 1 << 20;
+/// Blocks queued between the reader thread and the parser.
+const QUEUE: usize = 8;
+/// Bytes gathered before parsing when input arrives faster than it parses.
+const BATCH: usize = 8 << 20;
+
+enum Block {
+    Data(Vec<u8>),
+    Failed(io::Error),
+}
+
+fn spawn_reader(mut reader: Box<dyn Read + Send>) -> Receiver<Block> {
+    let (tx, rx) = mpsc::sync_channel(QUEUE);
+    std::thread::spawn(move || {
+        loop {
+            let mut block = vec![0u8; BLOCK];
+            match reader.read(&mut block) {
+                Ok(0) => return,
+                Ok(n) => {
+                    block.truncate(n);
+                    if tx.send(Block::Data(block)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Block::Failed(e));
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// The stream's state between batches.
+struct Reading {
+    rx: Receiver<Block>,
+    decoder: StreamDecoder,
+    /// Decoded text not parsed yet.
+    buf: Vec<u8>,
+    eof: bool,
+    /// No more input was waiting at the last look.
+    idle: bool,
+    raw_bytes: u64,
+    error: Option<io::Error>,
+}
+
+impl Reading {
+    fn take(&mut self, block: Block) {
+        match block {
+            Block::Data(b) => {
+                self.raw_bytes += b.len() as u64;
+                self.decoder.feed(&b, &mut self.buf);
+            }
+            Block::Failed(e) => {
+                self.error = Some(e);
+                self.end();
+            }
+        }
+    }
+
+    fn end(&mut self) {
+        if !self.eof {
+            self.eof = true;
+            self.decoder.finish(&mut self.buf);
+        }
+    }
+
+    /// Waits for input (if `block`), then takes whatever else is already
+    /// there, up to a batch more.
+    fn gather(&mut self, block: bool) {
+        if self.eof {
+            return;
+        }
+        let limit = self.buf.len() + BATCH;
+        if block {
+            match self.rx.recv() {
+                Ok(b) => self.take(b),
+                Err(_) => return self.end(),
+            }
+        }
+        self.idle = false;
+        while !self.eof && self.buf.len() < limit {
+            match self.rx.try_recv() {
+                Ok(b) => self.take(b),
+                Err(TryRecvError::Empty) => {
+                    self.idle = true;
+                    return;
+                }
+                Err(TryRecvError::Disconnected) => self.end(),
+            }
+        }
+    }
+}
+
+/// Reads `stream` to its end, writing records batch by batch through
+/// `emit` and flushing `out` after each.
+pub fn run(
+    pool: &ThreadPool,
+    ctx: &Ctx,
+    limits: Limits,
+    stream: Stream,
+    emit: &mut dyn FnMut(Output) -> io::Result<()>,
+    flush: &mut dyn FnMut() -> io::Result<()>,
+) -> io::Result<()> {
+    let path = stream.path.clone();
+    let mut r = Reading {
+        rx: spawn_reader(stream.reader),
+        decoder: StreamDecoder::new(),
+        buf: Vec::new(),
+        eof: false,
+        idle: false,
+        raw_bytes: stream.head.len() as u64,
+        error: None,
+    };
+    r.decoder.feed(&stream.head, &mut r.buf);
+
+    // Detection: on the first 64 KiB, or earlier when input pauses on
+    // something that already looks like a dump (a slow `kubectl` pipe).
+    let parser = loop {
+        let enough = r.buf.len() >= HEAD_LEN || r.eof;
+        if enough || r.idle {
+            let verdict = match ctx.forced {
+                Some(p) => match memchr::memchr(0, &r.buf[..r.buf.len().min(HEAD_LEN)]) {
+                    Some(pos) => {
+                        Detection::NotADump(format!("binary data (NUL byte at offset {pos})"))
+                    }
+                    None => Detection::Dump(p),
+                },
+                None => detect::detect(&r.buf),
+            };
+            match verdict {
+                Detection::Dump(p) => break p,
+                Detection::NotADump(why) if enough => {
+                    let mut out = Output::problem(path.clone(), read_error(&mut r).unwrap_or(why));
+                    out.files = 1;
+                    out.bytes = r.raw_bytes;
+                    return emit(out);
+                }
+                Detection::NotADump(_) => {}
+            }
+        }
+        r.gather(r.idle);
+    };
+
+    let mut line = 1u64;
+    let mut offset = r.decoder.skipped();
+    let mut counted = 0u64;
+    loop {
+        // Everything up to the last record start is complete; at the end
+        // of input, everything is.
+        let cut = if r.eof {
+            r.buf.len()
+        } else {
+            let min = if r.idle { 1 } else { PIECE };
+            let cuts = format::boundaries(parser, &r.buf, min);
+            cuts.last()
+                .copied()
+                .filter(|&c| c < r.buf.len())
+                .unwrap_or(0)
+        };
+        if cut > 0 {
+            let cuts = if r.eof || cut >= 2 * PIECE {
+                format::boundaries(parser, &r.buf[..cut], PIECE)
+            } else {
+                Vec::new()
+            };
+            let ranges = split::group(&cuts, cut, PIECE);
+            let text = &r.buf[..cut];
+            let mut first = true;
+            let raw_now = r.raw_bytes - counted;
+            line += split::run(
+                pool,
+                ctx,
+                &path,
+                parser,
+                text,
+                &ranges,
+                line,
+                offset,
+                &mut |mut out| {
+                    // Byte counts follow the raw stream, told once per batch.
+                    if first {
+                        out.bytes = raw_now;
+                        first = false;
+                    }
+                    emit(out)
+                },
+            )?;
+            counted = r.raw_bytes;
+            offset += cut as u64;
+            r.buf.drain(..cut);
+            flush()?;
+        } else if !r.eof && r.buf.len() as u64 > limits.member {
+            // A listing offers no record boundaries; a runaway one must
+            // not take all memory.
+            let mut out = Output::problem(
+                path.clone(),
+                format!("{}; rest of input skipped", limits.member_message()),
+            );
+            out.files = 1;
+            return emit(out);
+        }
+        if r.eof {
+            break;
+        }
+        // After a full batch more input may already wait: look without
+        // blocking first, so complete records are never held back.
+        let was_idle = r.idle;
+        r.gather(was_idle);
+    }
+    let mut done = Output {
+        files: 1,
+        ..Output::default()
+    };
+    if let Some(e) = read_error(&mut r) {
+        done.notes.push(super::work::Note {
+            path,
+            line: 0,
+            kind: super::work::NoteKind::Error,
+            message: e,
+        });
+    }
+    emit(done)?;
+    flush()
+}
+
+fn read_error(r: &mut Reading) -> Option<String> {
+    r.error.take().map(|e| format!("reading: {e}"))
+}
