@@ -16,6 +16,7 @@ pub mod detect;
 pub mod docker_ps;
 pub mod json;
 pub mod kubectl_get;
+mod listing;
 pub mod yaml;
 
 use crate::model::Observation;

@@ -1,0 +1,373 @@
+//! What `docker ps` and `kubectl get pods` tables have in common: one driver
+//! that walks the lines of a paste, finds header lines, and hands every line
+//! below a header to the row reader of that table's kind.
+//!
+//! Both CLIs print through Go's `text/tabwriter` with space padding (docker/cli
+//! and kubectl: padding 3; podman: padding 2), so every cell of a table starts
+//! at the column where its header word starts — counted in runes, not bytes
+//! (`…` in a truncated COMMAND is one column). Pastes break that in known ways:
+//! `kubectl get -w` rows after the first are not re-aligned to the header,
+//! authors elide columns, prompts and logs sit between tables. So a row is read
+//! by position only when the positions line up and the cells validate, and by
+//! whitespace-separated tokens otherwise (see `grammar/docker-ps.abnf`,
+//! `grammar/kubectl-get-pods.abnf`).
+//!
+//! Whichever listing detection picked, the driver reads tables of both kinds:
+//! a paste with a `docker ps` and a `kubectl get pods` loses neither.
+
+use std::borrow::Cow;
+
+use super::{Chunk, Diagnostic, Parsed, docker_ps, kubectl_get};
+use crate::model::Observation;
+
+/// One input line, CR stripped, with its absolute position.
+#[derive(Debug, Clone)]
+pub(crate) struct Line<'a> {
+    pub text: Cow<'a, str>,
+    /// 1-based, absolute.
+    pub number: u64,
+    /// Byte offset of the line's start, absolute.
+    pub offset: u64,
+    /// False for a last line with no newline: the paste may have been cut there.
+    pub terminated: bool,
+}
+
+/// The lines of a chunk with absolute numbers and offsets.
+pub(crate) fn lines(chunk: Chunk<'_>) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let bytes = chunk.bytes;
+    let mut number = chunk.first_line;
+    while start < bytes.len() {
+        let (end, next, terminated) = match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => (start + i, start + i + 1, true),
+            None => (bytes.len(), bytes.len(), false),
+        };
+        let raw = &bytes[start..end];
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        out.push(Line {
+            text: String::from_utf8_lossy(raw),
+            number,
+            offset: chunk.first_offset + start as u64,
+            terminated,
+        });
+        number += 1;
+        start = next;
+    }
+    out
+}
+
+/// Header names of more than one word; a header is split into words and these
+/// pairs are joined again, so a header pasted with single spaces still reads.
+const TWO_WORD_NAMES: &[(&str, &str)] = &[
+    ("CONTAINER", "ID"),
+    ("NOMINATED", "NODE"),
+    ("READINESS", "GATES"),
+    ("CREATED", "AT"),
+    ("POD", "ID"),
+    ("LOCAL", "VOLUMES"),
+    ("RUNNING", "FOR"),
+];
+
+/// One column of a table: its header name and the rune index where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Column {
+    pub name: String,
+    pub start: usize,
+}
+
+/// The columns of one table, from its header line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Layout {
+    pub columns: Vec<Column>,
+}
+
+impl Layout {
+    /// Reads the header's words and where each starts.
+    pub fn from_header(line: &str) -> Layout {
+        let words = words(line);
+        let mut columns: Vec<Column> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let (start, word) = words[i];
+            if let Some(&(next_start, next)) = words.get(i + 1) {
+                let joined = TWO_WORD_NAMES.iter().any(|&(a, b)| a == word && b == next)
+                    && next_start == start + word.chars().count() + 1;
+                if joined {
+                    columns.push(Column {
+                        name: format!("{word} {next}"),
+                        start,
+                    });
+                    i += 2;
+                    continue;
+                }
+            }
+            columns.push(Column {
+                name: word.to_string(),
+                start,
+            });
+            i += 1;
+        }
+        Layout { columns }
+    }
+
+    /// The column names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|c| c.name.as_str())
+    }
+
+    /// Position of the column named `name`.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// The row's cells cut at the header's positions, or `None` when the row
+    /// does not line up (a cell runs across a column start, or text sits left
+    /// of the first column). Cells past the row's end are empty strings.
+    pub fn cells_aligned(&self, line: &str) -> Option<Vec<String>> {
+        let chars: Vec<char> = line.chars().collect();
+        let first = self.columns.first()?.start;
+        if chars.iter().take(first).any(|c| !c.is_whitespace()) {
+            return None;
+        }
+        if chars.get(first).is_none_or(|c| c.is_whitespace()) {
+            return None;
+        }
+        for col in &self.columns[1..] {
+            if col.start < chars.len() && !chars[col.start - 1].is_whitespace() {
+                return None;
+            }
+        }
+        let mut cells = Vec::with_capacity(self.columns.len());
+        for (i, col) in self.columns.iter().enumerate() {
+            let end = self
+                .columns
+                .get(i + 1)
+                .map_or(chars.len(), |c| c.start.min(chars.len()));
+            let start = col.start.min(chars.len());
+            let cell: String = chars[start..end.max(start)].iter().collect();
+            cells.push(cell.trim().to_string());
+        }
+        Some(cells)
+    }
+}
+
+/// The whitespace-separated words of a line with the rune index of each.
+pub(crate) fn words(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, usize)> = None; // (rune index, byte index)
+    let mut runes = 0usize;
+    for (byte, c) in line.char_indices() {
+        if c.is_whitespace() {
+            if let Some((r, b)) = start.take() {
+                out.push((r, &line[b..byte]));
+            }
+        } else if start.is_none() {
+            start = Some((runes, byte));
+        }
+        runes += 1;
+    }
+    if let Some((r, b)) = start {
+        out.push((r, &line[b..]));
+    }
+    out
+}
+
+/// True for a header word: capitals, digits and the punctuation kubectl's
+/// label columns carry (`-L app.kubernetes.io/name` → `NAME`-like words).
+pub(crate) fn header_word(word: &str) -> bool {
+    !word.is_empty()
+        && word.chars().any(|c| c.is_ascii_uppercase())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "-_./ ".contains(c))
+}
+
+/// A shell command line that starts a listing or other output, told by the
+/// tool name among its words; it ends the table above it. For `kubectl get`
+/// lines the namespace named with `-n`/`--namespace` is returned too.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Command {
+    pub namespace: Option<String>,
+}
+
+const TOOLS: &[&str] = &[
+    "kubectl", "oc", "docker", "podman", "nerdctl", "crictl", "microk8s", "minikube", "k3s",
+];
+
+/// Reads a command line (`$ kubectl -n web get pods`, `[root@h ~]# docker ps`).
+pub(crate) fn command(line: &str) -> Option<Command> {
+    let ws: Vec<&str> = line.split_whitespace().collect();
+    let tool_at = ws
+        .iter()
+        .position(|w| TOOLS.contains(&w.trim_start_matches(|c: char| !c.is_alphanumeric())))?;
+    // A prompt or `sudo` may precede the tool; prose rarely has a tool name
+    // followed by one of its verbs.
+    let verb = ws
+        .get(tool_at + 1..)?
+        .iter()
+        .find(|w| !w.starts_with('-'))?;
+    const VERBS: &[&str] = &[
+        "get",
+        "ps",
+        "container",
+        "describe",
+        "logs",
+        "inspect",
+        "apply",
+        "create",
+        "delete",
+        "edit",
+        "run",
+        "exec",
+        "rm",
+        "start",
+        "stop",
+        "kill",
+        "restart",
+        "images",
+        "pod",
+        "pods",
+        "top",
+        "events",
+        "rollout",
+        "scale",
+        "kubectl",
+        "-n",
+    ];
+    if !VERBS.contains(verb) && !ws[tool_at + 1..].iter().any(|w| *w == "get") {
+        return None;
+    }
+    let mut cmd = Command::default();
+    // With `a && kubectl get pods -n x` only the get segment names the namespace.
+    let segment_start = ws
+        .iter()
+        .rposition(|w| matches!(*w, "&&" | "||" | ";" | "|"))
+        .map_or(0, |i| i + 1);
+    let seg = &ws[segment_start.min(ws.len())..];
+    // Only `get` prints the table that follows; `-n` of `edit`/`logs` names
+    // nothing below.
+    if !seg.contains(&"get") {
+        return Some(cmd);
+    }
+    let mut i = 0;
+    while i < seg.len() {
+        let w = seg[i];
+        if w == "-A" || w == "--all-namespaces" {
+            cmd.namespace = None;
+            break;
+        }
+        if w == "-n" || w == "--namespace" {
+            cmd.namespace = seg.get(i + 1).map(|s| s.to_string());
+            i += 2;
+            continue;
+        }
+        if let Some(ns) = w
+            .strip_prefix("--namespace=")
+            .or_else(|| w.strip_prefix("-n="))
+        {
+            cmd.namespace = Some(ns.to_string());
+        }
+        i += 1;
+    }
+    cmd.namespace = cmd
+        .namespace
+        .filter(|ns| !ns.is_empty() && ns.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    Some(cmd)
+}
+
+/// What a row reader made of one line below a header.
+pub(crate) enum RowOutcome {
+    /// Not a row of this table (a log line, a note): skipped.
+    NotARow,
+    /// A row, with what it has and what was wrong with it.
+    Row(Box<Observation>, Vec<Diagnostic>),
+}
+
+/// The table being read.
+enum Table {
+    None,
+    Docker(Layout),
+    Kubectl(Layout, Option<String>),
+}
+
+/// Reads every listing table in a chunk.
+pub(crate) fn parse(chunk: Chunk<'_>) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut table = Table::None;
+    // Namespace named on the last `kubectl get` command line, for tables
+    // without a NAMESPACE column.
+    let mut namespace_hint: Option<String> = None;
+    for line in lines(chunk) {
+        let bytes = line.text.as_bytes();
+        if docker_ps::is_header(bytes) {
+            table = Table::Docker(Layout::from_header(&line.text));
+            continue;
+        }
+        if kubectl_get::is_header(bytes) {
+            table = Table::Kubectl(Layout::from_header(&line.text), namespace_hint.clone());
+            continue;
+        }
+        let outcome = match &table {
+            Table::Docker(layout) => docker_ps::row(layout, &line),
+            Table::Kubectl(layout, ns) => kubectl_get::row(layout, &line, ns.as_deref()),
+            Table::None => RowOutcome::NotARow,
+        };
+        let outcome = match outcome {
+            RowOutcome::NotARow if kubectl_get::is_headerless_row(bytes) => {
+                kubectl_get::headerless_row(&line, namespace_hint.as_deref())
+            }
+            other => other,
+        };
+        match outcome {
+            RowOutcome::Row(obs, diags) => {
+                parsed.observations.push(*obs);
+                parsed.diagnostics.extend(diags);
+            }
+            RowOutcome::NotARow => {
+                if let Some(cmd) = command(&line.text) {
+                    namespace_hint = cmd.namespace;
+                    table = Table::None;
+                }
+            }
+        }
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_joins_two_word_names() {
+        let l = Layout::from_header("CONTAINER ID   IMAGE     COMMAND   NAMES");
+        let names: Vec<_> = l.names().collect();
+        assert_eq!(names, ["CONTAINER ID", "IMAGE", "COMMAND", "NAMES"]);
+        assert_eq!(l.columns[1].start, 15);
+    }
+
+    #[test]
+    fn cells_counted_in_runes() {
+        let l = Layout::from_header("A      B   C");
+        let cells = l.cells_aligned("\"x…\"   y   z").unwrap();
+        assert_eq!(cells, ["\"x…\"", "y", "z"]);
+    }
+
+    #[test]
+    fn misaligned_row_is_none() {
+        let l = Layout::from_header("NAME   READY   STATUS");
+        assert!(l.cells_aligned("longer-name 1/1 Running").is_none());
+    }
+
+    #[test]
+    fn command_namespace() {
+        let c = command("$ kubectl -n web get pods").unwrap();
+        assert_eq!(c.namespace.as_deref(), Some("web"));
+        let c =
+            command("x $ kubectl apply -f a.yaml && kubectl get pods --namespace=ns1 -w").unwrap();
+        assert_eq!(c.namespace.as_deref(), Some("ns1"));
+        assert_eq!(command("$ sudo docker ps -a"), Some(Command::default()));
+        assert_eq!(command("pod/frontend created"), None);
+    }
+}
