@@ -564,3 +564,126 @@ fn which_script() -> Option<()> {
         .ok()?;
     status.success().then_some(())
 }
+
+// ------------------------------------------------ end to end, describe input
+
+/// Seven pods in `kubectl describe` text (spec §1.11 layout): an OOM kill in
+/// a crash loop, a running pod, a finished Job, a SIGTERM, an app error, a
+/// segfault and an image pull error with an escape sequence in its image.
+const PODS: &str = "tests/data/people/pods.txt";
+
+#[test]
+fn table_and_summary_from_a_describe_dump() {
+    let run = exitparse(&["--no-progress", "-f", "table", PODS], None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    golden("people/pods.table", &run.stdout);
+    let run = exitparse(&["summary", "--no-progress", PODS], None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    golden("people/pods.summary", &run.stdout);
+    // `--summary` is the same as the subcommand, also on stdin.
+    let stdin = std::fs::read(root().join(PODS)).unwrap();
+    let flag = exitparse(&["--summary", "--no-progress"], Some(&stdin));
+    assert_eq!(flag.stdout, run.stdout);
+    let run = exitparse(&["summary", "--no-progress", "-f", "json", PODS], None);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["containers"], 7);
+    assert_eq!(v["failures"], 5);
+    assert_eq!(v["namespaces"][0]["name"], "shop");
+    assert_eq!(v["namespaces"][0]["failures"], 3);
+    assert_eq!(v["nodes"][0]["name"], "worker-2");
+}
+
+#[test]
+fn csv_and_json_from_a_describe_dump() {
+    let run = exitparse(&["--no-progress", "-f", "csv", PODS], None);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    golden("people/pods.csv", &run.stdout);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 7);
+    assert!(!run.stdout.contains('\x1b'));
+    let run = exitparse(&["--no-progress", "-f", "json", PODS], None);
+    let v: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v.len(), 7);
+    v.iter().for_each(crate::util::assert_valid);
+}
+
+/// `pod/container` of the records the binary writes with `args`.
+fn kept_by_binary(args: &[&str]) -> Vec<String> {
+    let mut argv = vec!["--no-progress", PODS];
+    argv.extend_from_slice(args);
+    let run = exitparse(&argv, None);
+    assert_eq!(run.status, 0, "{args:?}: {}", run.stderr);
+    run.records()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}/{}",
+                r["pod"].as_str().unwrap(),
+                r["container"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn filters_on_a_describe_dump() {
+    assert_eq!(kept_by_binary(&[]).len(), 7);
+    assert_eq!(
+        kept_by_binary(&["--only-failures", "--namespace", "shop"]),
+        [
+            "api-5c9d7b6f4-xk2lp/api",
+            "checkout-worker-7d9f8b6c5d-q2w3e/worker",
+            "cache-0/redis"
+        ]
+    );
+    assert_eq!(
+        kept_by_binary(&["--category", "segfault", "--category", "terminated"]),
+        [
+            "kube-proxy-8kq2d/kube-proxy",
+            "renderer-55d8c-h8j9k/renderer"
+        ]
+    );
+    assert_eq!(
+        kept_by_binary(&["--pod", "*-x*", "--container", "[ar]*"]),
+        ["api-5c9d7b6f4-xk2lp/api", "report-29012345-x7k2p/report"]
+    );
+    // Finish times: 08:41, 12:00 and 09:15 UTC on the 4th; 10:05 on the 3rd;
+    // 23:59:59 on the 2nd. Running and waiting containers have none.
+    assert_eq!(
+        kept_by_binary(&["--since", "2025-03-04T09:00:00Z"]),
+        [
+            "kube-proxy-8kq2d/kube-proxy",
+            "checkout-worker-7d9f8b6c5d-q2w3e/worker"
+        ]
+    );
+    assert_eq!(
+        kept_by_binary(&["--since", "2025-03-03", "--until", "2025-03-03"]),
+        ["report-29012345-x7k2p/report"]
+    );
+    assert_eq!(
+        kept_by_binary(&["--until", "2025-03-03T01:00:00+01:00"]),
+        ["renderer-55d8c-h8j9k/renderer"]
+    );
+}
+
+#[test]
+fn table_colours_only_on_a_terminal_without_no_color() {
+    let args = format!("--no-progress -f table {PODS}");
+    let tty = on_a_terminal(&args, false);
+    assert!(tty.contains("\x1b[1;31moom_killed\x1b[0m"), "{tty:?}");
+    assert!(tty.contains("\x1b[32mrunning\x1b[0m"), "{tty:?}");
+    assert!(tty.contains("\x1b[33mterminated\x1b[0m"), "{tty:?}");
+    // The escape sequence in the image name never reaches the terminal.
+    assert!(!tty.contains("\x1b[31m"), "{tty:?}");
+    let plain = on_a_terminal(&args, true);
+    assert!(plain.contains("oom_killed"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    let piped = exitparse(&["--no-progress", "-f", "table", PODS], None);
+    assert!(!piped.stdout.contains('\x1b'));
+    let summary = on_a_terminal(&format!("summary --no-progress {PODS}"), false);
+    assert!(
+        summary.contains("\x1b[1;31mapp_error\x1b[0m"),
+        "{summary:?}"
+    );
+}
