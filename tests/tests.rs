@@ -5,6 +5,7 @@
 mod util;
 
 mod cli;
+mod engine;
 mod grammar;
 mod people;
 mod realworld;
