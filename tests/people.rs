@@ -356,6 +356,10 @@ fn summary_golden_table_and_json() {
     let json = collect(Box::new(Summary::new(true, false)), records());
     golden("formats/summary.json", &json);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        collect(Box::new(Summary::new(false, false)), Vec::new()),
+        "0 containers\n"
+    );
     assert_eq!(v["containers"], 6);
     assert_eq!(v["failures"], 4);
     assert_eq!(v["namespaces"][0]["name"], "shop");

@@ -144,6 +144,10 @@ impl Summary {
     }
 
     fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.containers == 0 {
+            // A heading over no rows says less than this line.
+            return writeln!(out, "0 containers");
+        }
         let rows: Vec<(Severity, [String; 3])> = self
             .ranked_categories()
             .into_iter()
