@@ -289,8 +289,10 @@ fn explain_code(query: &str, code: i64) -> Explanation {
     }
     if !(0..=255).contains(&code)
         && let Some(u) = rules::as_u32(code)
+        && let known = rules.ntstatus(code)
+        // Top bits clear, or all set (exit(-1)): not an NTSTATUS value.
+        && (known.is_some() || (u >> 30 != 0 && u != u32::MAX))
     {
-        let known = rules.ntstatus(code);
         e.ntstatus = Some(NtStatusInfo {
             hex: format!("0x{u:08X}"),
             name: known.map(|s| s.name.clone()),
@@ -593,10 +595,15 @@ pub fn write(e: &Explanation, json: bool, color: bool, out: &mut dyn Write) -> i
     if let Some(m) = &e.meaning {
         writeln!(out, "\nWhat it means\n  {m}")?;
     }
-    if let Some(s) = &e.signal
-        && e.kind == "exit_code"
-    {
+    // The specific meaning, which the category's causes may refer to.
+    if let Some(s) = &e.signal {
         writeln!(out, "  {}: {}", s.name, s.meaning)?;
+    }
+    if let Some(n) = &e.ntstatus {
+        match &n.name {
+            Some(name) => writeln!(out, "  {} {name}: {}", n.hex, n.meaning)?,
+            None => writeln!(out, "  {}: {}", n.hex, n.meaning)?,
+        }
     }
     if !e.causes.is_empty() {
         writeln!(out, "\nUsual causes")?;
