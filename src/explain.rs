@@ -78,7 +78,7 @@ pub fn parse(what: &str) -> Result<Query, String> {
     {
         return number(n).map(Query::Code);
     }
-    let first = w.as_bytes()[0];
+    let first = w.as_bytes().first().copied().unwrap_or(b' ');
     if first.is_ascii_digit() || first == b'-' || first == b'+' {
         return number(w).map(Query::Code);
     }
@@ -659,6 +659,7 @@ mod tests {
         assert_eq!(parse("9"), Ok(Query::Code(9)));
         assert_eq!(parse("OOMKilled"), Ok(Query::Word("OOMKilled".into())));
         assert!(parse("").is_err());
+        assert_eq!(parse("Init:"), Ok(Query::Word("".into())));
         assert!(parse("SIGNOPE").is_err());
         assert!(parse("Signal:99").is_err());
         assert!(parse("0xZZ").is_err());
