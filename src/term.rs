@@ -89,6 +89,24 @@ mod tests {
         assert_eq!(truncate("ab", 0), "");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn nothing_unsafe_survives(s in "\\PC*|[\\x00-\\x1f\\x7f-\\u{9f}a-z\\u{202e}]*") {
+            let clean = sanitize(&s);
+            proptest::prop_assert!(!clean.chars().any(is_unsafe));
+            proptest::prop_assert_eq!(width(&clean), width(&s));
+        }
+
+        #[test]
+        fn truncate_never_exceeds(s in "\\PC*", max in 0usize..20) {
+            let cut = truncate(&s, max);
+            proptest::prop_assert!(width(&cut) <= max);
+            if width(&s) <= max {
+                proptest::prop_assert_eq!(cut.as_ref(), s.as_str());
+            }
+        }
+    }
+
     #[test]
     fn paint_only_when_asked() {
         assert_eq!(paint("x", Severity::Error, false), "x");
