@@ -487,6 +487,12 @@ fn observation(
         }
         obs.container = Some(k8s.container);
     } else {
+        // Podman names a pod's infra (pause) container `<pod id>-infra`.
+        let infra = name.as_deref().is_some_and(|n| n.ends_with("-infra"))
+            && obs.image.as_deref().is_some_and(|i| i.contains("pause"));
+        if infra {
+            obs.container_type = ContainerType::Sandbox;
+        }
         obs.container = name;
     }
     match status {

@@ -392,7 +392,7 @@ impl Cells {
             && self
                 .status
                 .as_deref()
-                .is_none_or(|s| !s.contains(char::is_whitespace))
+                .is_none_or(|s| whole(pod_status, s).is_some())
             && self
                 .restarts
                 .as_deref()
@@ -497,7 +497,11 @@ fn finish_row(cells: Cells, line: &Line<'_>, namespace: Option<&str>) -> RowOutc
     }
     let mut diags = Vec::new();
     if let Some(r) = cells.restarts.as_deref() {
-        match whole(restarts, r) {
+        // A row cut inside `4 (47s ago)` still tells the count.
+        let cut_count = (!line.terminated)
+            .then(|| restarts(r).ok().map(|(_, n)| n))
+            .flatten();
+        match whole(restarts, r).or(cut_count) {
             Some(n) => obs.restart_count = Some(n),
             None => diags.push(Diagnostic::error(
                 line.number,

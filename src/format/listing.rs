@@ -183,6 +183,16 @@ pub(crate) fn header_word(word: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "-_./ ".contains(c))
 }
 
+/// A line of header words only, starting with NAME or NAMESPACE: the header
+/// of a table that is not one of ours.
+fn is_other_header(line: &str) -> bool {
+    let layout = Layout::from_header(line);
+    let mut names = layout.names();
+    matches!(names.next(), Some("NAME" | "NAMESPACE"))
+        && layout.columns.len() >= 2
+        && layout.names().all(header_word)
+}
+
 /// A shell command line that starts a listing or other output, told by the
 /// tool name among its words; it ends the table above it. For `kubectl get`
 /// lines the namespace named with `-n`/`--namespace` is returned too.
@@ -306,6 +316,12 @@ pub(crate) fn parse(chunk: Chunk<'_>) -> Parsed {
         }
         if kubectl_get::is_header(bytes) {
             table = Table::Kubectl(Layout::from_header(&line.text), namespace_hint.clone());
+            continue;
+        }
+        // Another kind's header (`kubectl get all` prints services and
+        // deployments after the pods) ends the table.
+        if is_other_header(&line.text) {
+            table = Table::None;
             continue;
         }
         let outcome = match &table {
