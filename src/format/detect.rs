@@ -91,21 +91,58 @@ fn describe_marker(line: &[u8]) -> bool {
     DESCRIBE_LABELS.iter().any(|label| t.starts_with(label))
 }
 
-/// A line that opens JSON (`[`/`{` first) or holds a quoted key of a dump.
+/// Quoted keys that only container-state JSON puts at the start of a line.
+const JSON_KEYS: &[&[u8]] = &[
+    b"\"State\"",
+    b"\"status\"",
+    b"\"containerStatuses\"",
+    b"\"initContainerStatuses\"",
+    b"\"kind\"",
+    b"\"apiVersion\"",
+    b"\"Id\"",
+    b"\"ExitCode\"",
+    b"\"OOMKilled\"",
+    b"\"lastState\"",
+    b"\"restartCount\"",
+    b"\"containerID\"",
+    b"\"exitCode\"",
+    b"\"waiting\"",
+    b"\"terminated\"",
+];
+
+/// A line that opens JSON (`{`/`[` alone, or `{"`/`[{`) or holds a quoted
+/// key of a dump. Objects pasted with a prompt or after `jq` still have
+/// such lines.
 fn json_marker(line: &[u8]) -> bool {
     let t = trim_start(line);
-    t.starts_with(b"\"State\"")
-        || t.starts_with(b"\"status\"")
-        || t.starts_with(b"\"containerStatuses\"")
-        || t.starts_with(b"\"kind\"")
-        || t.starts_with(b"\"Id\"")
-        || t.starts_with(b"\"ExitCode\"")
+    let t = t.strip_suffix(b"\r").unwrap_or(t);
+    let trimmed = {
+        let n = t.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+        &t[..t.len() - n]
+    };
+    // `{"apiVersion"…`/`{"kind"…` also open the last-applied-configuration
+    // annotation inside Pod YAML, so a compact object needs another key.
+    let compact = t.strip_prefix(b"{").is_some_and(|rest| {
+        JSON_KEYS
+            .iter()
+            .filter(|k| !k.starts_with(b"\"apiVersion") && !k.starts_with(b"\"kind"))
+            .any(|k| rest.starts_with(k))
+    });
+    matches!(trimmed, b"{" | b"[" | b"[{")
+        || compact
+        || t.starts_with(b"[{\"")
+        || JSON_KEYS.iter().any(|k| t.starts_with(k))
 }
 
+/// Column-0 keys of a Pod document (or of its `status:` cut) and the keys
+/// of a container status entry.
 fn yaml_marker(line: &[u8]) -> bool {
     let t = trim_start(line);
     line.starts_with(b"apiVersion:")
         || line.starts_with(b"kind:")
+        || line.starts_with(b"status:")
+        || line.starts_with(b"items:")
+        || line.starts_with(b"- apiVersion:")
         || t.starts_with(b"containerStatuses:")
         || t.starts_with(b"initContainerStatuses:")
         || t.starts_with(b"lastState:")

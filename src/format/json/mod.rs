@@ -1,0 +1,663 @@
+//! JSON container-state dumps: `docker inspect`, `podman inspect`, `crictl
+//! inspect`, Kubernetes Pod / PodList / List objects, `kubectl cluster-info
+//! dump` streams and `jq` cuts of them, as saved or pasted.
+//!
+//! The reader streams: a top-level scan finds each value (the whole input
+//! may be one array, several arrays or objects run together, or text with
+//! JSON in it), and each object is deserialized on its own by serde into
+//! borrowed structs that skip what they do not need. Memory is bounded by
+//! the largest single object, never by the input. Around the values:
+//!
+//! - `[`, `]`, `,` and stray `}` at the top are separators, so a piece that
+//!   starts at any [`boundaries`] cut (mid-array) reads the same;
+//! - a line whose first byte cannot start JSON (a prompt, `# note`, `...`)
+//!   is text and skipped; a pasted command line may name the container;
+//! - `==== START logs …` / `==== END logs …` blocks of a cluster-info dump
+//!   are skipped whole;
+//! - `"State": {…}` members pasted without their braces are read as an object;
+//! - an object serde rejects is read again by a forgiving reader
+//!   ([`lenient`]); if that fails too, an error names the line and reading
+//!   resumes at the next top-level object.
+//!
+//! What each object is follows from its keys (input-formats.md §6): see
+//! [`Shape`].
+
+pub mod crictl;
+pub mod de;
+pub mod hint;
+pub mod inspect;
+pub mod k8s;
+pub mod lenient;
+pub mod scan;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{Chunk, Diagnostic, Parsed};
+use crate::model::{ContainerType, Observation, SourceFormat};
+use de::{Bool, Int, Obj, ObjOrStr, Present, Str};
+use inspect::{Config, DockerState};
+
+/// Every top-level key exitparse looks at, of every kind of object. The
+/// docker/podman container fields are read in full (the hot path of large
+/// inspect arrays is one pass); for the other kinds only the keys that tell
+/// them apart, and the object is read again into its own struct.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Any<'a> {
+    #[serde(rename = "Id", borrow)]
+    id: Str<'a>,
+    #[serde(rename = "Name", borrow)]
+    name: Str<'a>,
+    #[serde(rename = "State", borrow)]
+    docker_state: ObjOrStr<'a, DockerState<'a>>,
+    #[serde(rename = "RestartCount")]
+    docker_restart_count: Int,
+    #[serde(rename = "Config", borrow)]
+    config: Obj<Config<'a>>,
+    #[serde(rename = "ImageName", borrow)]
+    image_name: Str<'a>,
+    #[serde(rename = "IsInfra")]
+    is_infra: Bool,
+    // Image, network, volume and podman pod objects.
+    #[serde(rename = "RepoTags")]
+    repo_tags: Present,
+    #[serde(rename = "RepoDigests")]
+    repo_digests: Present,
+    #[serde(rename = "RootFS")]
+    root_fs: Present,
+    #[serde(rename = "IPAM")]
+    ipam: Present,
+    #[serde(rename = "EnableIPv6")]
+    enable_ipv6: Present,
+    network_interface: Present,
+    subnets: Present,
+    dns_enabled: Present,
+    #[serde(rename = "Mountpoint")]
+    mountpoint: Present,
+    #[serde(rename = "InfraContainerID")]
+    infra_container_id: Present,
+    #[serde(rename = "NumContainers")]
+    num_containers: Present,
+    // A bare `{{json .State}}`.
+    #[serde(rename = "ExitCode")]
+    exit_code: Present,
+    #[serde(rename = "StartedAt")]
+    started_at: Present,
+    #[serde(rename = "Running")]
+    running: Present,
+    // Kubernetes objects and crictl.
+    #[serde(borrow)]
+    kind: Str<'a>,
+    items: Present,
+    metadata: Present,
+    spec: Obj<SpecProbe>,
+    #[serde(borrow)]
+    status: Obj<StatusProbe<'a>>,
+    // `jq` cuts: a ContainerStatus, a ContainerState, a PodStatus.
+    #[serde(rename = "name")]
+    lower_name: Present,
+    state: Present,
+    #[serde(rename = "lastState")]
+    last_state: Present,
+    waiting: Present,
+    #[serde(rename = "running")]
+    running_lower: Present,
+    terminated: Present,
+    #[serde(rename = "containerStatuses")]
+    container_statuses: Present,
+    #[serde(rename = "initContainerStatuses")]
+    init_container_statuses: Present,
+    phase: Present,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SpecProbe {
+    containers: Present,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct StatusProbe<'a> {
+    #[serde(borrow)]
+    state: Str<'a>,
+    phase: Present,
+    container_statuses: Present,
+    init_container_statuses: Present,
+}
+
+/// What a top-level object is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    Inspect {
+        podman: bool,
+    },
+    PodmanPod,
+    Image,
+    Network,
+    Volume,
+    BareDockerState,
+    Crictl,
+    Pod,
+    List,
+    /// A Kubernetes object of another kind: skipped quietly.
+    OtherKind,
+    BareContainerStatus,
+    BareContainerState,
+    BarePodStatus,
+    Unknown,
+}
+
+fn shape(a: &Any<'_>) -> Shape {
+    if let Some(kind) = a.kind.get() {
+        return match kind {
+            "Pod" => Shape::Pod,
+            k if k.ends_with("List") => Shape::List,
+            _ => Shape::OtherKind,
+        };
+    }
+    if a.items.0 {
+        return Shape::List;
+    }
+    match &a.docker_state {
+        ObjOrStr::Obj(st) => {
+            let podman = st.oci_version.0
+                || st.healthcheck.get().is_some()
+                || a.image_name.0.is_some()
+                || a.is_infra.0.is_some();
+            return Shape::Inspect { podman };
+        }
+        ObjOrStr::Str(_) if a.infra_container_id.0 || a.num_containers.0 => {
+            return Shape::PodmanPod;
+        }
+        _ => {}
+    }
+    if let Some(st) = a.status.get() {
+        if st
+            .state
+            .get()
+            .is_some_and(|s| s.starts_with("CONTAINER_") || s.starts_with("SANDBOX_"))
+        {
+            return Shape::Crictl;
+        }
+        if a.metadata.0 || st.phase.0 || st.container_statuses.0 || st.init_container_statuses.0 {
+            return Shape::Pod;
+        }
+    }
+    if a.spec.get().is_some_and(|s| s.containers.0) {
+        return Shape::Pod;
+    }
+    if a.repo_tags.0
+        || a.repo_digests.0
+        || a.root_fs.0
+        || a.id.get().is_some_and(|i| i.starts_with("sha256:"))
+    {
+        return Shape::Image;
+    }
+    if a.ipam.0 || a.enable_ipv6.0 || a.network_interface.0 || a.subnets.0 || a.dns_enabled.0 {
+        return Shape::Network;
+    }
+    if a.mountpoint.0 {
+        return Shape::Volume;
+    }
+    if a.exit_code.0 && (a.started_at.0 || a.running.0) {
+        return Shape::BareDockerState;
+    }
+    if a.container_statuses.0 || a.init_container_statuses.0 || a.phase.0 {
+        return Shape::BarePodStatus;
+    }
+    if a.lower_name.0 && (a.state.0 || a.last_state.0) {
+        return Shape::BareContainerStatus;
+    }
+    if a.waiting.0 || a.running_lower.0 || a.terminated.0 {
+        return Shape::BareContainerState;
+    }
+    Shape::Unknown
+}
+
+/// Where an object came from, to read it again as its own kind.
+#[derive(Clone, Copy)]
+enum Src<'x> {
+    /// Well-formed bytes `[start, end)` of the input.
+    Bytes { start: usize, end: usize },
+    /// What the forgiving reader built.
+    Value(&'x Value),
+}
+
+/// Parses one chunk.
+pub fn parse(chunk: Chunk<'_>) -> Parsed {
+    let mut r = Reader {
+        b: chunk.bytes,
+        base_offset: chunk.first_offset,
+        lines: scan::Lines::new(chunk.first_line),
+        out: Parsed::default(),
+        hint: None,
+    };
+    r.run();
+    r.out
+}
+
+struct Reader<'b> {
+    b: &'b [u8],
+    base_offset: u64,
+    lines: scan::Lines,
+    out: Parsed,
+    hint: Option<hint::Hint>,
+}
+
+const LOG_START: &[u8] = b"==== START logs";
+const LOG_END: &[u8] = b"==== END logs";
+
+impl<'b> Reader<'b> {
+    fn line(&mut self, pos: usize) -> u64 {
+        self.lines.at(self.b, pos)
+    }
+
+    /// (line, offset of the line's start) of `pos`.
+    fn loc(&mut self, pos: usize) -> (u64, u64) {
+        let line = self.line(pos);
+        (
+            line,
+            self.base_offset + scan::line_start(self.b, pos) as u64,
+        )
+    }
+
+    fn run(&mut self) {
+        let b = self.b;
+        let mut pos = 0;
+        while pos < b.len() {
+            match b[pos] {
+                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'}' => pos += 1,
+                b'{' => pos = self.object(pos, true),
+                b'"' => pos = self.fragment(pos),
+                b'=' if b[pos..].starts_with(LOG_START) => pos = skip_log_block(b, pos),
+                _ => pos = self.text_line(pos),
+            }
+        }
+    }
+
+    /// Skips a line of text, noting a command that names a container/pod.
+    fn text_line(&mut self, pos: usize) -> usize {
+        let end = scan::next_line(self.b, pos);
+        let text = String::from_utf8_lossy(&self.b[pos..end]);
+        if let Some(h) = hint::command(text.trim_end()) {
+            self.hint = Some(h);
+        }
+        end
+    }
+
+    /// Reads the object at `pos`; returns where reading goes on.
+    fn object(&mut self, pos: usize, top: bool) -> usize {
+        let b = self.b;
+        let mut stream = serde_json::Deserializer::from_slice(&b[pos..]).into_iter::<Any>();
+        match stream.next() {
+            Some(Ok(any)) => {
+                let end = pos + stream.byte_offset();
+                self.dispatch(&any, Src::Bytes { start: pos, end }, pos);
+                end
+            }
+            _ if !top => scan::skip_value(b, pos).unwrap_or(b.len()),
+            _ => self.recover(pos),
+        }
+    }
+
+    /// The slow path for an object serde rejected.
+    fn recover(&mut self, pos: usize) -> usize {
+        match lenient::object(self.b, pos) {
+            Ok(l) => {
+                self.lenient_done(&l, pos);
+                l.end
+            }
+            Err(e) => self.broken(pos, e),
+        }
+    }
+
+    fn lenient_done(&mut self, l: &lenient::Lenient, pos: usize) {
+        if l.truncated {
+            let start_line = self.line(pos);
+            let end_line = self.line(l.end);
+            let d = if l.elided {
+                Diagnostic::notice(
+                    end_line,
+                    format!(
+                        "the JSON object from line {start_line} is cut short after an elision; read the fields shown"
+                    ),
+                )
+            } else {
+                Diagnostic::error(
+                    end_line,
+                    format!(
+                        "unexpected end of input inside the JSON object from line {start_line}"
+                    ),
+                )
+            };
+            self.out.diagnostics.push(d);
+        }
+        match Any::deserialize(&l.value) {
+            Ok(any) => self.dispatch(&any, Src::Value(&l.value), pos),
+            Err(e) => {
+                let line = self.line(pos);
+                self.out.diagnostics.push(Diagnostic::error(
+                    line,
+                    format!("unreadable JSON object: {e}"),
+                ));
+            }
+        }
+    }
+
+    /// Reports a broken object and finds where to go on.
+    fn broken(&mut self, pos: usize, e: lenient::LenientError) -> usize {
+        let b = self.b;
+        let first_line_end = scan::next_line(b, pos);
+        if e.at < first_line_end {
+            // It broke on its own first line: text that starts with `{`
+            // (a Go template, `{...}`), not a dump.
+            return self.text_line(pos);
+        }
+        let start_line = self.line(pos);
+        let at_line = self.line(e.at);
+        self.out.diagnostics.push(Diagnostic::error(
+            at_line,
+            format!(
+                "invalid JSON in the object from line {start_line}: {}",
+                e.message
+            ),
+        ));
+        resync(b, pos, e.at)
+    }
+
+    /// `"Key": value` members at the top level, without braces.
+    fn fragment(&mut self, pos: usize) -> usize {
+        match lenient::fragment(self.b, pos) {
+            Ok(l) => {
+                self.lenient_done(&l, pos);
+                l.end.max(pos + 1)
+            }
+            Err(e) if e.at < scan::next_line(self.b, pos) => self.text_line(pos),
+            Err(e) => self.broken(pos, e),
+        }
+    }
+
+    /// Reads `T` from where the object came from.
+    fn reread<'x, T: Deserialize<'x>>(&self, src: Src<'x>) -> Option<T>
+    where
+        'b: 'x,
+    {
+        match src {
+            Src::Bytes { start, end } => serde_json::from_slice(&self.b[start..end]).ok(),
+            Src::Value(v) => T::deserialize(v).ok(),
+        }
+    }
+
+    fn notice(&mut self, pos: usize, msg: &str) {
+        let line = self.line(pos);
+        self.out.diagnostics.push(Diagnostic::notice(line, msg));
+    }
+
+    fn dispatch<'x>(&mut self, any: &Any<'x>, src: Src<'x>, pos: usize)
+    where
+        'b: 'x,
+    {
+        let first = self.out.observations.len();
+        let at = self.loc(pos);
+        match shape(any) {
+            Shape::Inspect { podman } => {
+                if let ObjOrStr::Obj(st) = &any.docker_state {
+                    let c = inspect::Container {
+                        id: &any.id,
+                        name: &any.name,
+                        restart_count: any.docker_restart_count,
+                        config: any.config.get(),
+                        image_name: &any.image_name,
+                        is_infra: any.is_infra,
+                        podman,
+                    };
+                    let mut o = inspect::observation(&c, st);
+                    (o.line, o.offset) = at;
+                    self.out.observations.push(o);
+                }
+            }
+            Shape::BareDockerState => {
+                if let Some(st) = self.reread::<DockerState>(src) {
+                    let none = Str::default();
+                    let c = inspect::Container {
+                        id: &none,
+                        name: &none,
+                        restart_count: Int::default(),
+                        config: None,
+                        image_name: &none,
+                        is_infra: Bool::default(),
+                        podman: st.oci_version.0,
+                    };
+                    let mut o = inspect::observation(&c, &st);
+                    (o.line, o.offset) = at;
+                    self.out.observations.push(o);
+                }
+            }
+            Shape::Crictl => {
+                if let Some(c) = self.reread::<crictl::Crictl>(src) {
+                    if let Some(st) = c.status.get() {
+                        let mut o = crictl::observation(st);
+                        (o.line, o.offset) = at;
+                        self.out.observations.push(o);
+                    }
+                }
+            }
+            Shape::Pod => {
+                if let Some(p) = self.reread::<k8s::Pod>(src) {
+                    let offsets = match src {
+                        Src::Bytes { start, .. } => status_offsets(self.b, start),
+                        Src::Value(_) => Vec::new(),
+                    };
+                    let (b, base, lines) = (self.b, self.base_offset, &mut self.lines);
+                    let mut locate = |kind: ContainerType, i: usize| {
+                        let pos = *offsets.iter().find(|(k, _)| *k == kind)?.1.get(i)?;
+                        Some((lines.at(b, pos), base + scan::line_start(b, pos) as u64))
+                    };
+                    let obs = k8s::pod(&p, SourceFormat::K8sJson, at, &mut locate);
+                    self.out.observations.extend(obs);
+                }
+            }
+            Shape::BarePodStatus => {
+                if let Some(s) = self.reread::<k8s::PodStatus>(src) {
+                    let obs = k8s::pod_observations(
+                        None,
+                        None,
+                        Some(&s),
+                        SourceFormat::K8sJson,
+                        at,
+                        &mut |_, _| None,
+                    );
+                    self.out.observations.extend(obs);
+                }
+            }
+            Shape::BareContainerStatus => {
+                if let Some(cs) = self.reread::<k8s::ContainerStatus>(src) {
+                    let mut o = cs.observation(SourceFormat::K8sJson, ContainerType::Container);
+                    (o.line, o.offset) = at;
+                    self.out.observations.push(o);
+                }
+            }
+            Shape::BareContainerState => {
+                if let Some(cs) = self.reread::<k8s::ContainerState>(src) {
+                    if let Some(state) = cs.to_state() {
+                        let mut o = Observation {
+                            format: Some(SourceFormat::K8sJson),
+                            state,
+                            ..Observation::default()
+                        };
+                        (o.line, o.offset) = at;
+                        o.finish();
+                        self.out.observations.push(o);
+                    }
+                }
+            }
+            Shape::List => self.list(src, pos),
+            Shape::OtherKind => {}
+            Shape::PodmanPod => self.notice(
+                pos,
+                "podman pod object skipped: inspect its containers for their states",
+            ),
+            Shape::Image => self.notice(pos, "image inspect object skipped: not a container"),
+            Shape::Network => self.notice(pos, "network inspect object skipped: not a container"),
+            Shape::Volume => self.notice(pos, "volume inspect object skipped: not a container"),
+            Shape::Unknown => self.notice(
+                pos,
+                "JSON object skipped: not a container, pod or list of them",
+            ),
+        }
+        self.apply_hint(first);
+    }
+
+    /// Items of a List/PodList, each read like a top-level object.
+    fn list(&mut self, src: Src<'_>, pos: usize) {
+        match src {
+            Src::Bytes { start, .. } => {
+                let b = self.b;
+                let items = scan::object_entries(b, start)
+                    .into_iter()
+                    .find(|(k, _, _)| *k == b"items")
+                    .map(|(_, vs, _)| scan::array_elements(b, vs))
+                    .unwrap_or_default();
+                for e in items {
+                    if b[e] == b'{' {
+                        self.object(e, false);
+                    }
+                }
+            }
+            Src::Value(v) => {
+                let items = v.get("items").and_then(Value::as_array);
+                for item in items.into_iter().flatten() {
+                    // Without byte positions, items share the list's line.
+                    if let Ok(any) = Any::deserialize(item) {
+                        self.dispatch(&any, Src::Value(item), pos);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills names a pasted command gave that the object lacks.
+    fn apply_hint(&mut self, first: usize) {
+        let Some(h) = &self.hint else { return };
+        for o in &mut self.out.observations[first..] {
+            match o.format {
+                Some(SourceFormat::K8sJson) => {
+                    if o.pod.is_none() {
+                        o.pod.clone_from(&h.pod);
+                        if o.namespace.is_none() {
+                            o.namespace.clone_from(&h.namespace);
+                        }
+                    }
+                }
+                _ => {
+                    if o.container.is_none() && o.container_type != ContainerType::Sandbox {
+                        o.container.clone_from(&h.container);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Start offsets of each status list's elements in the Pod at `start`.
+fn status_offsets(b: &[u8], start: usize) -> Vec<(ContainerType, Vec<usize>)> {
+    let mut out = Vec::new();
+    let Some((_, status, _)) = scan::object_entries(b, start)
+        .into_iter()
+        .find(|(k, _, _)| *k == b"status")
+    else {
+        return out;
+    };
+    for (k, vs, _) in scan::object_entries(b, status) {
+        let kind = match k {
+            b"initContainerStatuses" => ContainerType::Init,
+            b"containerStatuses" => ContainerType::Container,
+            b"ephemeralContainerStatuses" => ContainerType::Ephemeral,
+            _ => continue,
+        };
+        out.push((kind, scan::array_elements(b, vs)));
+    }
+    out
+}
+
+/// Skips a `==== START logs …` block through its `==== END logs …` line.
+fn skip_log_block(b: &[u8], pos: usize) -> usize {
+    let mut i = scan::next_line(b, pos);
+    while i < b.len() {
+        let next = scan::next_line(b, i);
+        if b[i..].starts_with(LOG_END) {
+            return next;
+        }
+        i = next;
+    }
+    b.len()
+}
+
+/// Where to go on after a broken object opening at `start`: past the line
+/// that closes it at its own indentation, or at the next line that opens a
+/// value (or is text) at that indentation or less.
+fn resync(b: &[u8], start: usize, err_at: usize) -> usize {
+    let col = start - scan::line_start(b, start);
+    let mut i = scan::next_line(b, err_at);
+    while i < b.len() {
+        let line_end = scan::next_line(b, i);
+        let ind = b[i..line_end]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        let first = b.get(i + ind).copied();
+        if ind <= col {
+            match first {
+                Some(b'}') if ind == col => return i + ind + 1,
+                Some(b'{' | b'[' | b']') => return i + ind,
+                Some(b'"' | b'\n' | b'\r' | b'}') | None => {}
+                Some(_) if lenient::is_elision(&b[i + ind..]) => {}
+                Some(_) => return i,
+            }
+        }
+        i = line_end;
+    }
+    b.len()
+}
+
+/// Cut points: starts of top-level objects (or elements of a top-level
+/// array) at least `min_piece` apart, never the first object after a text
+/// line (its name may come from that line). Stops cutting at the first
+/// thing it cannot skip exactly.
+pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let mut last = 0;
+    let mut pos = 0;
+    let mut after_text = true;
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'}' => pos += 1,
+            b'{' => {
+                if !after_text && pos > 0 && pos - last >= min_piece {
+                    cuts.push(pos);
+                    last = pos;
+                }
+                after_text = false;
+                match scan::skip_container(bytes, pos) {
+                    Some(end) => pos = end,
+                    None => break,
+                }
+            }
+            b'=' if bytes[pos..].starts_with(LOG_START) => {
+                pos = skip_log_block(bytes, pos);
+                after_text = true;
+            }
+            b'"' => break,
+            _ => {
+                pos = scan::next_line(bytes, pos);
+                after_text = true;
+            }
+        }
+    }
+    cuts
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+//! A byte scanner for the JSON structure around the values serde reads:
+//! where a value ends, where the next line starts, and line numbers. It never
+//! decodes anything, so it runs at memchr speed over multi-GB arrays.
+//!
+//! Skipping only counts the one bracket pair of the value being skipped
+//! (`{}` or `[]`) plus strings: inside valid JSON the other pair is balanced,
+//! so it cannot change where the value ends.
+
+use memchr::{memchr, memchr2, memchr3};
+
+/// Index just past the closing quote of the string whose body starts at `i`
+/// (just after its opening quote); `None` when the input ends first.
+pub fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        let k = memchr2(b'"', b'\\', b.get(i..)?)?;
+        let j = i + k;
+        if b[j] == b'"' {
+            return Some(j + 1);
+        }
+        i = j + 2;
+    }
+}
+
+/// Index just past the object or array that opens at `i` (`b[i]` is `{` or
+/// `[`); `None` when it does not close before the input ends.
+pub fn skip_container(b: &[u8], i: usize) -> Option<usize> {
+    let (open, close) = match b.get(i)? {
+        b'{' => (b'{', b'}'),
+        b'[' => (b'[', b']'),
+        _ => return None,
+    };
+    let mut depth = 0usize;
+    let mut j = i;
+    loop {
+        let k = memchr3(open, close, b'"', b.get(j..)?)?;
+        j += k;
+        match b[j] {
+            b'"' => {
+                j = skip_string(b, j + 1)?;
+                continue;
+            }
+            c if c == open => depth += 1,
+            _ => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j + 1);
+                }
+            }
+        }
+        j += 1;
+    }
+}
+
+/// Index just past the scalar or container value starting at `i`.
+pub fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'{' | b'[' => skip_container(b, i),
+        b'"' => skip_string(b, i + 1),
+        _ => {
+            let n = b[i..]
+                .iter()
+                .take_while(|c| !matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n'))
+                .count();
+            (n > 0).then_some(i + n)
+        }
+    }
+}
+
+/// First index at or after `i` that is not JSON whitespace.
+pub fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+        i += 1;
+    }
+    i
+}
+
+/// Index of the start of the line after the one holding `i` (or the end).
+pub fn next_line(b: &[u8], i: usize) -> usize {
+    match b.get(i..).and_then(|rest| memchr(b'\n', rest)) {
+        Some(k) => i + k + 1,
+        None => b.len(),
+    }
+}
+
+/// Index of the start of the line holding `i`.
+pub fn line_start(b: &[u8], i: usize) -> usize {
+    let i = i.min(b.len());
+    match memchr::memrchr(b'\n', &b[..i]) {
+        Some(k) => k + 1,
+        None => 0,
+    }
+}
+
+/// The entries of the object opening at `i`: `(key, value_start,
+/// value_end)`. Stops quietly at the first thing that is not well formed.
+pub fn object_entries(b: &[u8], i: usize) -> Vec<(&[u8], usize, usize)> {
+    let mut out = Vec::new();
+    if b.get(i) != Some(&b'{') {
+        return out;
+    }
+    let mut j = i + 1;
+    loop {
+        j = skip_ws(b, j);
+        match b.get(j) {
+            Some(b'"') => {}
+            _ => return out,
+        }
+        let Some(key_end) = skip_string(b, j + 1) else {
+            return out;
+        };
+        let key = &b[j + 1..key_end - 1];
+        j = skip_ws(b, key_end);
+        if b.get(j) != Some(&b':') {
+            return out;
+        }
+        let vs = skip_ws(b, j + 1);
+        let Some(ve) = skip_value(b, vs) else {
+            return out;
+        };
+        out.push((key, vs, ve));
+        j = skip_ws(b, ve);
+        if b.get(j) == Some(&b',') {
+            j += 1;
+        }
+    }
+}
+
+/// Start offsets of the elements of the array opening at `i`.
+pub fn array_elements(b: &[u8], i: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    if b.get(i) != Some(&b'[') {
+        return out;
+    }
+    let mut j = i + 1;
+    loop {
+        j = skip_ws(b, j);
+        match b.get(j) {
+            None | Some(b']') => return out,
+            Some(_) => {}
+        }
+        let Some(e) = skip_value(b, j) else {
+            return out;
+        };
+        out.push(j);
+        j = skip_ws(b, e);
+        if b.get(j) == Some(&b',') {
+            j += 1;
+        }
+    }
+}
+
+/// Counts `\n` in a slice; written as a plain filter so LLVM vectorizes it.
+pub fn count_newlines(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+/// Line numbers of offsets, counted incrementally from the last query (in
+/// either direction), so a pass over the input counts each byte about once.
+#[derive(Debug, Clone)]
+pub struct Lines {
+    pos: usize,
+    line: u64,
+}
+
+impl Lines {
+    /// Starts at offset 0 = `first_line`.
+    pub fn new(first_line: u64) -> Lines {
+        Lines {
+            pos: 0,
+            line: first_line,
+        }
+    }
+
+    /// The line holding offset `at` of `b`.
+    pub fn at(&mut self, b: &[u8], at: usize) -> u64 {
+        let at = at.min(b.len());
+        if at >= self.pos {
+            self.line += count_newlines(&b[self.pos..at]);
+        } else {
+            self.line -= count_newlines(&b[at..self.pos]);
+        }
+        self.pos = at;
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_nested_values_with_tricky_strings() {
+        let b = br#"{"a": "}\"{", "b": [1, {"c": "]"}]} tail"#;
+        assert_eq!(skip_container(b, 0), Some(b.len() - 5));
+        assert_eq!(skip_container(b"{\"a\": 1", 0), None);
+    }
+
+    #[test]
+    fn entries_and_elements() {
+        let b = br#"{"k": [ {"x":1}, 2 ,"s"], "z": null}"#;
+        let e = object_entries(b, 0);
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].0, b"k");
+        assert_eq!(array_elements(b, e[0].1).len(), 3);
+    }
+
+    #[test]
+    fn lines_both_ways() {
+        let b = b"a\nb\nc\nd";
+        let mut l = Lines::new(1);
+        assert_eq!(l.at(b, 6), 4);
+        assert_eq!(l.at(b, 2), 2);
+        assert_eq!(l.at(b, 0), 1);
+    }
+}

@@ -1,0 +1,72 @@
+//! Reader-level tests: shapes, text around JSON, recovery, boundaries.
+
+use super::*;
+use crate::format::{Chunk, Severity};
+use crate::model::Status;
+
+fn run(input: &str) -> Parsed {
+    parse(Chunk::whole(input.as_bytes()))
+}
+
+#[test]
+fn docker_array_with_prompt_and_image() {
+    let p = run(concat!(
+        "$ docker inspect web img\n",
+        "[\n    {\n        \"Id\": \"abc\",\n        \"State\": {\"Status\": \"exited\", \"ExitCode\": 3, \"OOMKilled\": false},\n",
+        "        \"Name\": \"/web\",\n        \"Config\": {\"Image\": \"nginx\"}\n    },\n",
+        "    {\n        \"Id\": \"sha256:00\",\n        \"RepoTags\": [\"x\"]\n    }\n]\n"
+    ));
+    assert_eq!(p.observations.len(), 1);
+    let o = &p.observations[0];
+    assert_eq!(o.container.as_deref(), Some("web"));
+    assert_eq!(o.state.exit_code, Some(3));
+    assert_eq!((o.line, o.offset), (3, 27));
+    assert_eq!(p.diagnostics.len(), 1);
+    assert_eq!(p.diagnostics[0].severity, Severity::Notice);
+    assert_eq!(p.diagnostics[0].line, 9);
+}
+
+#[test]
+fn broken_object_then_good_one() {
+    let p = run(
+        "[\n  {\n    \"Id\": \"a\",\n    \"State\": {\"Status\": \"exited\" \"ExitCode\": 1}\n  },\n  {\n    \"Id\": \"b\", \"Name\": \"/b\", \"State\": {\"Status\": \"running\"}\n  }\n]\n",
+    );
+    assert_eq!(p.observations.len(), 1);
+    assert_eq!(p.observations[0].container.as_deref(), Some("b"));
+    assert_eq!(p.diagnostics[0].severity, Severity::Error);
+    assert_eq!(p.diagnostics[0].line, 4);
+}
+
+#[test]
+fn bare_state_fragment() {
+    let p = run("\"State\": {\n    \"Status\": \"exited\",\n    \"ExitCode\": 139\n}\n");
+    assert_eq!(p.observations.len(), 1);
+    assert_eq!(p.observations[0].container, None);
+    assert_eq!(p.observations[0].state.exit_code, Some(139));
+}
+
+#[test]
+fn mid_array_piece_reads_the_same() {
+    let whole = "[\n{\"Id\":\"a\",\"Name\":\"/a\",\"State\":{\"Status\":\"running\"}},\n{\"Id\":\"b\",\"Name\":\"/b\",\"State\":{\"Status\":\"running\"}}\n]\n";
+    let cuts = boundaries(whole.as_bytes(), 1);
+    assert_eq!(cuts.len(), 1);
+    let piece = &whole.as_bytes()[cuts[0]..];
+    let p = parse(Chunk {
+        bytes: piece,
+        first_line: 3,
+        first_offset: cuts[0] as u64,
+    });
+    assert_eq!(p.observations.len(), 1);
+    assert_eq!(p.observations[0].line, 3);
+    assert!(p.diagnostics.is_empty());
+}
+
+#[test]
+fn log_blocks_are_skipped() {
+    let p = run(
+        "{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"p\"},\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"name\":\"c\",\"state\":{\"running\":{}}}]}}]}\n==== START logs for container c of pod ns/p ====\n{\"level\":\"info\"}\n==== END logs for container c of pod ns/p ====\n",
+    );
+    assert_eq!(p.observations.len(), 1);
+    assert_eq!(p.observations[0].state.status, Status::Running);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+}
