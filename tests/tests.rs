@@ -7,5 +7,6 @@ mod util;
 mod cli;
 mod engine;
 mod grammar;
+mod listings;
 mod people;
 mod realworld;

@@ -381,7 +381,7 @@ pub(crate) fn row(layout: &Layout, line: &Line<'_>) -> RowOutcome {
     }
     let cells = match layout
         .cells_aligned(text)
-        .and_then(|c| by_position(layout, c))
+        .and_then(|c| by_position(layout, c, !line.terminated))
     {
         Some(cells) => cells,
         None => match by_tokens(layout, text) {
@@ -513,7 +513,7 @@ fn observation(
 /// Picks the cells of an aligned row; `None` when they do not validate (an
 /// ID that is not one, a STATUS that does not parse whole), so the row is
 /// read by tokens instead.
-fn by_position(layout: &Layout, cells: Vec<String>) -> Option<Cells> {
+fn by_position(layout: &Layout, cells: Vec<String>, cut: bool) -> Option<Cells> {
     let mut out = Cells::default();
     for (col, cell) in layout.columns.iter().zip(cells) {
         match col.name.as_str() {
@@ -525,9 +525,16 @@ fn by_position(layout: &Layout, cells: Vec<String>) -> Option<Cells> {
             }
             "IMAGE" => out.image = Some(cell),
             "STATUS" => {
-                if !cell.is_empty() && !docker_status(&cell).is_ok_and(|(rest, _)| rest.is_empty())
-                {
-                    return None;
+                // On a cut last line the age may be cut (`Exited (1) 2 h`).
+                match docker_status(&cell) {
+                    _ if cell.is_empty() => {}
+                    Ok(("", _)) => {}
+                    Ok((rest, _)) if cut => {
+                        let keep = cell.len() - rest.len();
+                        out.status = Some(cell[..keep].to_string());
+                        continue;
+                    }
+                    _ => return None,
                 }
                 out.status = Some(cell);
             }

@@ -156,8 +156,7 @@ impl Layout {
 pub(crate) fn words(line: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start: Option<(usize, usize)> = None; // (rune index, byte index)
-    let mut runes = 0usize;
-    for (byte, c) in line.char_indices() {
+    for (runes, (byte, c)) in line.char_indices().enumerate() {
         if c.is_whitespace() {
             if let Some((r, b)) = start.take() {
                 out.push((r, &line[b..byte]));
@@ -165,7 +164,6 @@ pub(crate) fn words(line: &str) -> Vec<(usize, &str)> {
         } else if start.is_none() {
             start = Some((runes, byte));
         }
-        runes += 1;
     }
     if let Some((r, b)) = start {
         out.push((r, &line[b..]));
@@ -245,7 +243,7 @@ pub(crate) fn command(line: &str) -> Option<Command> {
         "kubectl",
         "-n",
     ];
-    if !VERBS.contains(verb) && !ws[tool_at + 1..].iter().any(|w| *w == "get") {
+    if !VERBS.contains(verb) && !ws[tool_at + 1..].contains(&"get") {
         return None;
     }
     let mut cmd = Command::default();
