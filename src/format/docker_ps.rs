@@ -63,6 +63,9 @@ const COLUMNS: &[&str] = &[
     "POD ID",
     "PODNAME",
     "EXITED",
+    // docker compose v2
+    "NAME",
+    "SERVICE",
     "EXITCODE",
     "EXITED AT",
     "RESTARTS",
@@ -91,7 +94,8 @@ pub fn is_header(line: &[u8]) -> bool {
     names.len() >= 2
         && names.iter().all(|n| column_name(n))
         && names.iter().any(|n| *n == "STATUS" || *n == "STATE")
-        && names.iter().any(|n| *n == "CONTAINER ID" || *n == "NAMES")
+        && (names.iter().any(|n| *n == "CONTAINER ID" || *n == "NAMES")
+            || (names.contains(&"NAME") && names.contains(&"SERVICE")))
 }
 
 /// `column-name`: a column docker, podman or nerdctl prints.
@@ -145,7 +149,12 @@ pub(crate) fn docker_status(i: &str) -> IResult<&str, DockerStatus> {
 
 /// `up-status = "Up" SP human-duration [SP "ago"] [SP paren-note]`
 fn up_status(i: &str) -> IResult<&str, DockerStatus> {
-    let (i, _) = (tag("Up"), space1, human_duration, opt((space1, tag("ago")))).parse(i)?;
+    // nerdctl and compose v1 print a bare `Up`.
+    let (i, _) = (
+        tag("Up"),
+        opt((space1, human_duration, opt((space1, tag("ago"))))),
+    )
+        .parse(i)?;
     let (i, note) = opt(preceded(space1, paren_note)).parse(i)?;
     Ok(match note {
         Some(n) if n.eq_ignore_ascii_case("paused") => (
@@ -187,7 +196,7 @@ fn restarting_status(i: &str) -> IResult<&str, DockerStatus> {
 fn exited_status(i: &str) -> IResult<&str, DockerStatus> {
     let (i, code) = alt((
         preceded(
-            (tag("Exited"), space0),
+            (tag_no_case("Exited"), space0),
             delimited(char('('), exit_code, char(')')),
         ),
         preceded((tag("Exit"), space1), exit_code),
@@ -414,6 +423,10 @@ pub(crate) fn row(layout: &Layout, line: &Line<'_>) -> RowOutcome {
             Err(_) => None,
         }
     });
+    // Without an ID to open it, only a readable STATUS makes a line a row.
+    if !has_id_column && status.is_none() {
+        return RowOutcome::NotARow;
+    }
     let names_column = layout.index("NAMES").is_some();
     let cut = !line.terminated && names_column && cells.names.as_deref().unwrap_or("").is_empty();
     if status.is_none() {
@@ -539,7 +552,7 @@ fn by_position(layout: &Layout, cells: Vec<String>, cut: bool) -> Option<Cells> 
                 out.status = Some(cell);
             }
             "STATE" => out.state = Some(cell),
-            "NAMES" => out.names = Some(cell),
+            "NAMES" | "NAME" => out.names = Some(cell),
             "PODNAME" => out.pod_name = Some(cell),
             _ => {}
         }
