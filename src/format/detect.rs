@@ -117,7 +117,11 @@ fn json_marker(line: &[u8]) -> bool {
     let t = trim_start(line);
     let t = t.strip_suffix(b"\r").unwrap_or(t);
     let trimmed = {
-        let n = t.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+        let n = t
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
         &t[..t.len() - n]
     };
     // `{"apiVersion"…`/`{"kind"…` also open the last-applied-configuration

@@ -1,19 +1,467 @@
-//! Placeholder until the yaml parser lands.
+//! Kubernetes YAML: `kubectl get pod(s) -o yaml` (a Pod or a `List`), must-
+//! gather / `oc adm inspect` files (`core/pods.yaml` lists, `<pod>.yaml`),
+//! multi-document streams (`---`), and `status:` cuts of a Pod. The Pod
+//! model is the JSON reader's ([`super::json::k8s`]), read through serde.
+//!
+//! Each document is parsed on its own (serde-saphyr, with budgets against
+//! alias bombs and deep nesting), so a broken one is told and the others
+//! are still read. Column-0 lines that cannot be YAML (a shell prompt, a
+//! note) are blanked before parsing; a pasted `kubectl get pod NAME` names
+//! the pod when the document does not.
 
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::json::de::{List, Obj, Present, Str};
+use super::json::hint::{self, Hint};
+use super::json::k8s::{self, ContainerStatus, Meta, PodSpec, PodStatus};
+use super::json::scan::Lines;
 use super::{Chunk, Diagnostic, Parsed};
+use crate::model::{ContainerType, Observation, SourceFormat};
+
+/// One document, whatever it is: a Pod, a List/PodList, another object, a
+/// bare PodStatus or ContainerStatus.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Doc<'a> {
+    #[serde(borrow)]
+    kind: Str<'a>,
+    #[serde(borrow)]
+    metadata: Obj<Meta<'a>>,
+    #[serde(borrow)]
+    spec: Obj<PodSpec<'a>>,
+    #[serde(borrow)]
+    status: Obj<PodStatus<'a>>,
+    #[serde(borrow)]
+    items: List<Obj<Doc<'a>>>,
+    name: Present,
+    state: Present,
+    last_state: Present,
+    container_statuses: Present,
+    init_container_statuses: Present,
+    phase: Present,
+}
+
+fn options() -> serde_saphyr::Options {
+    // Pod YAML never needs aliases: a few are allowed, replaying them is
+    // capped hard (a billion-laughs document fails fast).
+    let mut opts = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_depth: 64,
+            max_nodes: 20_000_000,
+            max_events: 40_000_000,
+            max_documents: 1,
+            max_total_scalar_bytes: 1 << 30,
+        },
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
+        with_snippet: false,
+    };
+    opts.alias_limits.max_total_replayed_events = 10_000;
+    opts.alias_limits.max_replay_stack_depth = 8;
+    opts
+}
 
 /// Parses one chunk.
 pub fn parse(chunk: Chunk<'_>) -> Parsed {
-    Parsed {
-        observations: Vec::new(),
-        diagnostics: vec![Diagnostic::error(
-            chunk.first_line,
-            "yaml parser not built yet",
-        )],
+    let text = String::from_utf8_lossy(chunk.bytes);
+    let mut r = Reader {
+        text: &text,
+        first_offset: chunk.first_offset,
+        lines: Lines::new(chunk.first_line),
+        out: Parsed::default(),
+        hint: None,
+    };
+    for (start, end) in documents(&text) {
+        r.document(start, end);
+    }
+    r.out
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    first_offset: u64,
+    lines: Lines,
+    out: Parsed,
+    hint: Option<Hint>,
+}
+
+/// `[start, end)` of each document body, split at `---` and `...` lines.
+fn documents(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_end();
+        let sep = t == "---" || t.starts_with("--- ") || t == "...";
+        if sep {
+            out.push((start, pos));
+            start = pos + line.len();
+        }
+        pos += line.len();
+    }
+    out.push((start, text.len()));
+    out
+}
+
+/// A column-0 line that a YAML document could hold.
+fn yamlish(line: &str) -> bool {
+    let Some(c) = line.chars().next() else {
+        return true;
+    };
+    if matches!(
+        c,
+        ' ' | '\t' | '\r' | '\n' | '#' | '-' | '"' | '\'' | '{' | '[' | '}' | ']'
+    ) {
+        return true;
+    }
+    // `key:` or `key: value`, the key one plain word.
+    match line.find(':') {
+        Some(i) => {
+            let key = &line[..i];
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+                && line[i + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_whitespace())
+        }
+        None => false,
     }
 }
 
-/// Record boundaries (none yet).
-pub fn boundaries(_bytes: &[u8], _min_piece: usize) -> Vec<usize> {
-    Vec::new()
+/// Positions (in `body`) of the `- ` items under every `key:` line, in
+/// document order, as `(key_line_pos, item_line_starts)`.
+fn list_items(body: &str, key: &str) -> Vec<(usize, Vec<usize>)> {
+    let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+    // (indent of the key, indent of its items once known)
+    let mut open: Option<(usize, Option<usize>)> = None;
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        let ind = line.len() - line.trim_start_matches(' ').len();
+        let t = line.trim();
+        if let Some((kind, items)) = open {
+            if !t.is_empty() && !t.starts_with('#') {
+                let item = t.starts_with("- ") || t == "-";
+                match items {
+                    None if item && ind >= kind => {
+                        open = Some((kind, Some(ind)));
+                        if let Some(last) = out.last_mut() {
+                            last.1.push(pos);
+                        }
+                    }
+                    Some(i) if item && ind == i => {
+                        if let Some(last) = out.last_mut() {
+                            last.1.push(pos);
+                        }
+                    }
+                    Some(i) if ind > i => {}
+                    _ => open = None,
+                }
+            }
+        }
+        if t.len() == key.len() + 1 && t.starts_with(key) && t.ends_with(':') {
+            out.push((pos, Vec::new()));
+            open = Some((ind, None));
+        }
+        pos += line.len();
+    }
+    out
+}
+
+impl Reader<'_> {
+    fn loc(&mut self, pos: usize) -> (u64, u64) {
+        let line = self.lines.at(self.text.as_bytes(), pos);
+        let start = self.text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        (line, self.first_offset + start as u64)
+    }
+
+    fn document(&mut self, start: usize, end: usize) {
+        let raw = &self.text[start..end];
+        // Blank out text lines, keeping every byte position.
+        let mut body = Cow::Borrowed(raw);
+        let mut pos = 0;
+        for line in raw.split_inclusive('\n') {
+            if !yamlish(line) {
+                if let Some(h) = hint::command(line.trim_end()) {
+                    self.hint = Some(h);
+                }
+                let owned = body.to_mut();
+                let blank: String = line
+                    .chars()
+                    .map(|c| if c == '\n' { '\n' } else { ' ' })
+                    .collect();
+                // Same byte length only for ASCII; otherwise pad.
+                let blank = if blank.len() == line.len() {
+                    blank
+                } else {
+                    let mut s = " ".repeat(line.len().saturating_sub(1));
+                    if line.ends_with('\n') {
+                        s.push('\n');
+                    } else {
+                        s.push(' ');
+                    }
+                    s
+                };
+                owned.replace_range(pos..pos + line.len(), &blank);
+            }
+            pos += line.len();
+        }
+        if body.trim().is_empty() {
+            return;
+        }
+        let first_content = start + (body.len() - body.trim_start().len());
+        let first_content = self.text[..first_content]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+            .max(start);
+        let doc: Obj<Doc> = match serde_saphyr::from_str_with_options(&body, options()) {
+            Ok(d) => d,
+            Err(e) => {
+                let rel = e.location().map_or(0, |l| l.line() as u64);
+                let base = self.lines.at(self.text.as_bytes(), start);
+                let line = if rel > 0 { base + rel - 1 } else { base };
+                let msg = e.to_string();
+                let msg = msg.lines().next().unwrap_or("").trim();
+                self.out.diagnostics.push(Diagnostic::error(
+                    line,
+                    format!("invalid YAML document: {msg}"),
+                ));
+                return;
+            }
+        };
+        let first = self.out.observations.len();
+        match doc.get() {
+            Some(d) => self.doc(d, &body, start, first_content),
+            None => {
+                // A sequence at the top: `jq .status.containerStatuses | yq`.
+                let list: List<Obj<ContainerStatus>> =
+                    serde_saphyr::from_str_with_options(&body, options()).unwrap_or_default();
+                let items = list_items_top(&body);
+                for (i, cs) in list.0.iter().enumerate() {
+                    let Some(cs) = cs.get() else { continue };
+                    let mut o = cs.observation(SourceFormat::K8sYaml, ContainerType::Container);
+                    let at = items.get(i).map_or(first_content, |p| start + p);
+                    (o.line, o.offset) = self.loc(at);
+                    self.out.observations.push(o);
+                }
+            }
+        }
+        if let Some(h) = &self.hint {
+            for o in &mut self.out.observations[first..] {
+                if o.pod.is_none() {
+                    o.pod.clone_from(&h.pod);
+                    if o.namespace.is_none() {
+                        o.namespace.clone_from(&h.namespace);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One parsed document (or List item) whose text starts at `at`.
+    fn doc(&mut self, d: &Doc<'_>, body: &str, start: usize, at: usize) {
+        let kind = d.kind.get();
+        let is_list = kind.is_some_and(|k| k.ends_with("List")) || !d.items.0.is_empty();
+        if is_list {
+            let item_pos: Vec<usize> = list_items(body, "items")
+                .into_iter()
+                .find(|(k, _)| start + k >= at)
+                .map(|(_, v)| v)
+                .unwrap_or_default();
+            for (i, item) in d.items.0.iter().enumerate() {
+                let Some(item) = item.get() else { continue };
+                let item_at = item_pos.get(i).map_or(at, |p| start + p);
+                self.doc(item, body, start, item_at);
+            }
+            return;
+        }
+        let status = d.status.get();
+        let pod_shaped = kind == Some("Pod")
+            || (kind.is_none()
+                && (d.spec.get().is_some_and(|s| !s.containers.0.is_empty())
+                    || status.is_some_and(|s| {
+                        s.phase.get().is_some()
+                            || !s.container_statuses.0.is_empty()
+                            || !s.init_container_statuses.0.is_empty()
+                    })));
+        if pod_shaped {
+            self.pod(d.metadata.get(), d.spec.get(), status, body, start, at);
+            return;
+        }
+        if kind.is_some() {
+            return;
+        }
+        let rest = &body[at.saturating_sub(start).min(body.len())..];
+        if d.container_statuses.0 || d.init_container_statuses.0 || d.phase.0 {
+            if let Ok(s) = serde_saphyr::from_str_with_options::<PodStatus>(rest, options()) {
+                self.pod(None, None, Some(&s), body, start, at);
+            }
+            return;
+        }
+        if d.name.0 && (d.state.0 || d.last_state.0) {
+            if let Ok(cs) = serde_saphyr::from_str_with_options::<ContainerStatus>(rest, options())
+            {
+                let mut o = cs.observation(SourceFormat::K8sYaml, ContainerType::Container);
+                (o.line, o.offset) = self.loc(at);
+                self.out.observations.push(o);
+            }
+            return;
+        }
+        let (line, _) = self.loc(at);
+        self.out.diagnostics.push(Diagnostic::notice(
+            line,
+            "YAML document skipped: not a pod or list of pods",
+        ));
+    }
+
+    fn pod(
+        &mut self,
+        meta: Option<&Meta<'_>>,
+        spec: Option<&PodSpec<'_>>,
+        status: Option<&PodStatus<'_>>,
+        body: &str,
+        start: usize,
+        at: usize,
+    ) {
+        // This pod's status lists: the first of each kind after its start.
+        let rel = at.saturating_sub(start);
+        let find = |key: &str| -> Vec<usize> {
+            list_items(body, key)
+                .into_iter()
+                .find(|(k, _)| *k >= rel)
+                .map(|(_, v)| v)
+                .unwrap_or_default()
+        };
+        let sections = [
+            (ContainerType::Init, find("initContainerStatuses")),
+            (ContainerType::Container, find("containerStatuses")),
+            (ContainerType::Ephemeral, find("ephemeralContainerStatuses")),
+        ];
+        let pod_loc = self.loc(at);
+        let mut positions = Vec::new();
+        let counts = [
+            status.map_or(0, |s| s.init_container_statuses.0.len()),
+            status.map_or(0, |s| s.container_statuses.0.len()),
+            status.map_or(0, |s| s.ephemeral_container_statuses.0.len()),
+        ];
+        for ((kind, items), n) in sections.iter().zip(counts) {
+            // Trust the text positions only when they match the parsed list.
+            if items.len() == n {
+                for (i, p) in items.iter().enumerate() {
+                    positions.push((*kind, i, self.loc(start + p)));
+                }
+            }
+        }
+        let mut locate = |kind: ContainerType, i: usize| {
+            positions
+                .iter()
+                .find(|(k, j, _)| *k == kind && *j == i)
+                .map(|(_, _, l)| *l)
+        };
+        let obs: Vec<Observation> = k8s::pod_observations(
+            meta,
+            spec,
+            status,
+            SourceFormat::K8sYaml,
+            pod_loc,
+            &mut locate,
+        );
+        self.out.observations.extend(obs);
+    }
+}
+
+/// Item starts of a top-level sequence document.
+fn list_items_top(body: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        if line.starts_with("- ") || line.trim_end() == "-" {
+            out.push(pos);
+        }
+        pos += line.len();
+    }
+    out
+}
+
+/// Cut points: `---` lines at least `min_piece` apart.
+pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let mut last = 0;
+    let mut pos = 0;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let t = line.strip_suffix(b"\n").unwrap_or(line);
+        let t = t.strip_suffix(b"\r").unwrap_or(t);
+        if (t == b"---" || t.starts_with(b"--- ")) && pos > 0 && pos - last >= min_piece {
+            cuts.push(pos);
+            last = pos;
+        }
+        pos += line.len();
+    }
+    cuts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+
+    fn run(s: &str) -> Parsed {
+        parse(Chunk::whole(s.as_bytes()))
+    }
+
+    #[test]
+    fn multi_document_with_prompt_and_broken_doc() {
+        let p = run(concat!(
+            "$ kubectl get pod web -o yaml\n",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: prod\n",
+            "status:\n  containerStatuses:\n  - name: app\n    restartCount: 2\n",
+            "    state:\n      terminated:\n        exitCode: 137\n        reason: OOMKilled\n",
+            "---\nkind: Pod\nmetadata: [unclosed\n",
+            "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n",
+        ));
+        assert_eq!(p.observations.len(), 1);
+        let o = &p.observations[0];
+        assert_eq!(o.pod.as_deref(), Some("web"));
+        assert_eq!(o.state.status, Status::Terminated);
+        assert_eq!(o.line, 9);
+        assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+        assert!(p.diagnostics[0].line >= 17);
+    }
+
+    #[test]
+    fn list_items_get_their_own_lines() {
+        let p = run(concat!(
+            "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n",
+            "  status:\n    containerStatuses:\n    - name: c\n      state:\n        running: {}\n",
+            "- kind: Pod\n  metadata:\n    name: b\n  status:\n    phase: Pending\n",
+            "  spec:\n    containers:\n    - name: d\n      image: busybox\n",
+            "kind: List\n",
+        ));
+        assert_eq!(p.observations.len(), 2);
+        assert_eq!(p.observations[0].line, 9);
+        assert_eq!(p.observations[1].pod.as_deref(), Some("b"));
+        assert_eq!(p.observations[1].state.status, Status::Waiting);
+        assert_eq!(p.observations[1].line, 12);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("a{}", i - 1)
+            };
+            s.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let p = run(&s);
+        assert!(p.observations.is_empty());
+        assert_eq!(p.diagnostics.len(), 1);
+    }
 }
