@@ -238,3 +238,27 @@ fn long_input_is_linear_enough() {
     let p = parse_kubectl(&text);
     assert_eq!(p.observations.len(), 20_000);
 }
+
+#[test]
+fn one_long_hostile_line_is_linear_enough() {
+    // A quadratic scan for STATUS (every word trying `Up (…` to the line's
+    // end) would not finish; a bounded one does.
+    let mut text = String::from("CONTAINER ID   IMAGE   STATUS   NAMES\n0123456789ab   img   ");
+    text.push_str(&"Up (Up (Exited (".repeat(40_000));
+    text.push('\n');
+    let p = parse_docker(&text);
+    assert_eq!(p.observations.len(), 1);
+}
+
+#[test]
+fn headerless_docker_rows_need_an_age_before_status() {
+    let p = parse_docker(
+        "3f9a1c2e7b40   nginx   \"nginx\"   2 hours ago   Exited (1) 2 hours ago      web\n\
+         3f9a1c2e7b40 Up 3 hours is a log line about web\n",
+    );
+    assert_eq!(p.observations.len(), 1);
+    assert_eq!(p.observations[0].container.as_deref(), Some("web"));
+    assert!(kubectl_get::is_headerless_row(
+        b"3f9a1c2e7b40   nginx   \"nginx\"   2 hours ago   Up 2 hours   web"
+    ));
+}

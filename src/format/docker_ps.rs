@@ -18,7 +18,7 @@
 use nom::{
     IResult, Parser,
     branch::alt,
-    bytes::complete::{tag, tag_no_case, take_till1},
+    bytes::complete::{tag, tag_no_case, take_while_m_n},
     character::complete::{alpha1, char, digit1, space0, space1},
     combinator::{map, map_res, opt, recognize},
     sequence::{delimited, preceded},
@@ -261,7 +261,13 @@ fn state_word(i: &str) -> IResult<&str, DockerStatus> {
 
 /// `paren-note = "(" 1*(%x20-28 / %x2A-7E) ")"` — health or `Paused`.
 fn paren_note(i: &str) -> IResult<&str, &str> {
-    delimited(char('('), take_till1(|c| c == ')'), char(')')).parse(i)
+    // Bounded, so a line of `Up (Up (…` is not scanned to its end at every word.
+    delimited(
+        char('('),
+        take_while_m_n(1, 64, |c: char| c != ')'),
+        char(')'),
+    )
+    .parse(i)
 }
 
 /// `exit-code = ["-"] 1*DIGIT` — Windows NTSTATUS codes print as large
@@ -376,6 +382,31 @@ struct Cells {
 
 /// Reads one line below a header.
 pub(crate) fn row(layout: &Layout, line: &Line<'_>) -> RowOutcome {
+    read_row(layout, line, false)
+}
+
+/// The columns of a default `docker ps` table, for rows with no header.
+const DEFAULT_HEADER: &str = "CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES";
+
+/// True for a `docker ps` row whose header is not in the paste
+/// (`docker ps -a | grep web`): an ID, an image, then `<created> ago`
+/// right before a STATUS.
+pub(crate) fn is_headerless_row(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or_default();
+    container_id(first)
+        && by_tokens(&Layout::from_header(DEFAULT_HEADER), text)
+            .is_some_and(|(_, created_ago)| created_ago)
+}
+
+/// Reads a `docker ps` row with no header above it.
+pub(crate) fn headerless_row(line: &Line<'_>) -> RowOutcome {
+    if !is_headerless_row(&line.text) {
+        return RowOutcome::NotARow;
+    }
+    read_row(&Layout::from_header(DEFAULT_HEADER), line, true)
+}
+
+fn read_row(layout: &Layout, line: &Line<'_>, headerless: bool) -> RowOutcome {
     let text = line.text.as_ref();
     if text.trim().is_empty() {
         return RowOutcome::NotARow;
@@ -388,13 +419,17 @@ pub(crate) fn row(layout: &Layout, line: &Line<'_>) -> RowOutcome {
     if has_id_column && !container_id(first) {
         return RowOutcome::NotARow;
     }
-    let cells = match layout
-        .cells_aligned(text)
-        .and_then(|c| by_position(layout, c, !line.terminated))
-    {
+    let aligned = if headerless {
+        None
+    } else {
+        layout
+            .cells_aligned(text)
+            .and_then(|c| by_position(layout, c, !line.terminated))
+    };
+    let cells = match aligned {
         Some(cells) => cells,
         None => match by_tokens(layout, text) {
-            Some(cells) => cells,
+            Some((cells, _)) => cells,
             None if has_id_column => {
                 // Shaped like a row (it opens with an ID) but its STATUS
                 // cannot be found: keep what it has, say so.
@@ -562,10 +597,15 @@ fn by_position(layout: &Layout, cells: Vec<String>, cut: bool) -> Option<Cells> 
 
 /// Reads a row whose cells do not sit under their headers: ID and IMAGE are
 /// the first words, STATUS is found by its grammar after a quoted COMMAND,
-/// NAMES is the last word when NAMES is the last column.
-fn by_tokens(layout: &Layout, text: &str) -> Option<Cells> {
+/// NAMES is the last word when NAMES is the last column. Also says whether
+/// the words before STATUS end in `ago` (a CREATED cell).
+fn by_tokens(layout: &Layout, text: &str) -> Option<(Cells, bool)> {
     let names: Vec<&str> = layout.names().collect();
-    let words = listing::words(text);
+    // (byte offset, word)
+    let words: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        .collect();
     let mut out = Cells::default();
     let mut at = 0usize; // index into words
     for name in &names {
@@ -591,28 +631,27 @@ fn by_tokens(layout: &Layout, text: &str) -> Option<Cells> {
         at += close + 1;
     }
     // Find STATUS by its grammar at a word boundary.
-    let rune_to_byte = |r: usize| text.char_indices().nth(r).map_or(text.len(), |(b, _)| b);
-    let mut status_end_byte = None;
-    for (r, _) in words.iter().skip(at) {
-        let start = rune_to_byte(*r);
+    let mut found = None;
+    for &(start, _) in words.iter().skip(at) {
         let rest = &text[start..];
         if let Ok((after, _)) = docker_status(rest) {
             // `Up`/`Exited` … must end at a word boundary.
             if after.is_empty() || after.starts_with(char::is_whitespace) {
                 out.status = Some(rest[..rest.len() - after.len()].trim().to_string());
-                status_end_byte = Some(text.len() - after.len());
+                found = Some((start, text.len() - after.len()));
                 break;
             }
         }
     }
-    let end = status_end_byte?;
+    let (start, end) = found?;
+    let created_ago = text[..start].trim_end().ends_with(" ago");
     if names.last() == Some(&"NAMES") {
         out.names = text[end..].split_whitespace().last().map(str::to_string);
     }
     if names.first() != Some(&"CONTAINER ID") && out.id.is_none() && out.names.is_none() {
         return None;
     }
-    Some(out)
+    Some((out, created_ago))
 }
 
 /// Reads a chunk from a plain text, for tests.

@@ -75,14 +75,16 @@ pub fn is_header(line: &[u8]) -> bool {
         && names.iter().all(|n| listing::header_word(n))
 }
 
-/// True for a pod row whose header is not in the paste:
+/// True for a listing row whose header is not in the paste (`kubectl get
+/// pods | grep api`, `--no-headers`, a cut header): a pod row
 /// `[namespace] name a/b STATUS restarts age [ip node …]`, every part in its
-/// own shape so that prose does not pass.
+/// own shape so that prose does not pass — or a `docker ps` row (ID, image,
+/// `… ago`, STATUS), which this parser reads too.
 pub fn is_headerless_row(line: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(line) else {
         return false;
     };
-    headerless_cells(text).is_some()
+    headerless_cells(text).is_some() || super::docker_ps::is_headerless_row(text)
 }
 
 /// A STATUS word read by its grammar.

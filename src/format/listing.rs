@@ -328,9 +328,12 @@ pub(crate) fn parse(chunk: Chunk<'_>) -> Parsed {
             Table::None => RowOutcome::NotARow,
         };
         let outcome = match outcome {
-            RowOutcome::NotARow if kubectl_get::is_headerless_row(bytes) => {
-                kubectl_get::headerless_row(&line, namespace_hint.as_deref())
-            }
+            RowOutcome::NotARow => match docker_ps::headerless_row(&line) {
+                RowOutcome::NotARow => {
+                    kubectl_get::headerless_row(&line, namespace_hint.as_deref())
+                }
+                row => row,
+            },
             other => other,
         };
         match outcome {
