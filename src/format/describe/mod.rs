@@ -138,6 +138,8 @@ struct Driver<'a> {
     hint_ns: Option<String>,
     has_esc: bool,
     scratch: Vec<u8>,
+    /// The previous line was blank.
+    prev_blank: bool,
 }
 
 impl<'a> Driver<'a> {
@@ -159,6 +161,7 @@ impl<'a> Driver<'a> {
             hint_ns: None,
             has_esc: memchr(0x1b, chunk.bytes).is_some(),
             scratch: Vec::new(),
+            prev_blank: false,
         }
     }
 
@@ -185,6 +188,7 @@ impl<'a> Driver<'a> {
             } else {
                 self.line(line, no, pos, next);
             }
+            self.prev_blank = trim(line).is_empty();
             pos = end + 1;
             no += 1;
         }
@@ -289,7 +293,8 @@ impl<'a> Driver<'a> {
 
     /// A termination message ends at the next indented state detail or
     /// container field (`Exit Code:` is always printed after it), or at a
-    /// new pod. Column-0 lines that look like fields are message text.
+    /// new pod (blank line, `Name:`, `Namespace:`). Other column-0 lines that
+    /// look like fields are message text.
     fn ends_state_message(&self, line: &[u8], next: usize) -> bool {
         if self.cont_len > MESSAGE_CAP {
             return true;
@@ -302,7 +307,12 @@ impl<'a> Driver<'a> {
             }
             return rel == 2 && container_name(line).is_ok() && self.next_is_container_field(next);
         }
-        ind == self.base && line[ind..].starts_with(b"Name:") && self.next_is_namespace(next, ind)
+        // kubectl separates pods by blank lines: `Name:` right after message
+        // text is message text.
+        self.prev_blank
+            && ind == self.base
+            && line[ind..].starts_with(b"Name:")
+            && self.next_is_namespace(next, ind)
     }
 
     fn append_message(&mut self, w: usize, line: &[u8]) {
@@ -310,7 +320,10 @@ impl<'a> Driver<'a> {
         if let Some(state) = self.cur.as_mut().and_then(|c| state_mut(c, w))
             && let Some(m) = &mut state.message
         {
-            m.push('\n');
+            // An empty first line (`Message:` alone) is not part of the text.
+            if !m.is_empty() {
+                m.push('\n');
+            }
             m.push_str(&String::from_utf8_lossy(line));
         }
     }
