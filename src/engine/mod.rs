@@ -23,6 +23,7 @@ pub mod split;
 mod stream;
 pub mod work;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -36,6 +37,7 @@ use crate::filter::Filter;
 use crate::input::{self, Found, Limits, Unit};
 use crate::output::{self, CollectFormat, Mode};
 use progress::Progress;
+use split::Text;
 use work::{Ctx, NoteKind, Output};
 
 /// Inputs in flight between the producer and the writer.
@@ -163,7 +165,7 @@ impl Writer<'_> {
         &mut self,
         rx: Receiver<Item>,
         pool: &ThreadPool,
-        ctx: &Ctx,
+        ctx: &Arc<Ctx>,
         limits: Limits,
         budget: &Budget,
     ) -> io::Result<()> {
@@ -186,7 +188,7 @@ impl Writer<'_> {
                     budget.release(charged);
                 }
                 Item::Big(unit, charged) => {
-                    self.big(pool, ctx, &unit)?;
+                    self.big(pool, ctx, unit)?;
                     budget.release(charged);
                 }
                 Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
@@ -204,23 +206,30 @@ impl Writer<'_> {
     }
 
     /// A large input: split and parsed by the whole pool.
-    fn big(&mut self, pool: &ThreadPool, ctx: &Ctx, unit: &Unit) -> io::Result<()> {
-        let prepared = match work::prepare(ctx, unit) {
-            Ok(p) => p,
+    fn big(&mut self, pool: &ThreadPool, ctx: &Arc<Ctx>, unit: Unit) -> io::Result<()> {
+        let unit = Arc::new(unit);
+        let (parser, text, offset) = match work::prepare(ctx, &unit) {
+            Ok(p) => {
+                let text = match p.text {
+                    Cow::Borrowed(_) => Text::Unit(unit.clone(), p.offset as usize),
+                    Cow::Owned(v) => Text::Owned(Arc::new(v)),
+                };
+                (p.parser, text, p.offset)
+            }
             Err(out) => return self.emit(out),
         };
-        let ranges = split::plan(prepared.parser, &prepared.text);
+        let ranges = split::plan(parser, text.bytes());
         let mut first = true;
         let total = unit.bytes.len() as u64;
         split::run(
             pool,
             ctx,
             &unit.path,
-            prepared.parser,
-            &prepared.text,
+            parser,
+            &text,
             &ranges,
             1,
-            prepared.offset,
+            offset,
             &mut |mut out| {
                 if first {
                     out.files = 1;
@@ -236,7 +245,7 @@ impl Writer<'_> {
     fn stream(
         &mut self,
         pool: &ThreadPool,
-        ctx: &Ctx,
+        ctx: &Arc<Ctx>,
         limits: Limits,
         s: input::Stream,
     ) -> io::Result<()> {

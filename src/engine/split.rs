@@ -1,25 +1,44 @@
 //! One large input parsed in parallel: cut at the parser's record
-//! boundaries into pieces of a few MiB, parsed by the pool a window at a
-//! time (memory stays bounded), written in order.
+//! boundaries into pieces of a few MiB, parsed by the pool with a sliding
+//! window of pieces in flight (memory stays bounded, no barrier idles a
+//! core), written in order.
 //!
 //! Piece sizes never depend on `--jobs`, so neither does the output.
 
+use std::collections::VecDeque;
 use std::io;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::mpsc;
 
 use rayon::ThreadPool;
-use rayon::prelude::*;
 
 use super::work::{self, Ctx, Output};
 use crate::format::{self, Chunk, Parser};
+use crate::input::Unit;
 
 /// Target size of one piece.
 pub const PIECE: usize = 2 << 20;
 /// Inputs at least this large are split.
 pub const SPLIT_MIN: usize = 2 * PIECE;
-/// Pieces parsed before their output is written.
-const WINDOW: usize = 16;
+
+/// The text of a large input, shareable with the pool's tasks.
+#[derive(Clone)]
+pub enum Text {
+    /// The input's own bytes from `skip` on (after a UTF-8 BOM).
+    Unit(Arc<Unit>, usize),
+    /// Decoded text (transcoded UTF-16, a stream's batch).
+    Owned(Arc<Vec<u8>>),
+}
+
+impl Text {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Text::Unit(u, skip) => &u.bytes[*skip..],
+            Text::Owned(v) => v,
+        }
+    }
+}
 
 /// Pieces of `text` as the parser allows, each about [`PIECE`] long (one
 /// piece when the parser offers no boundaries).
@@ -54,53 +73,53 @@ pub fn count_lines(bytes: &[u8]) -> u64 {
         .sum()
 }
 
-/// Parses `ranges` of `text` (an input whose `text[0]` is at `first_line`
-/// and `first_offset`) on `pool`, handing the outputs to `emit` in order.
-/// Returns the number of lines the ranges span.
+/// Parses `ranges` of `text` (whose first byte is at `first_line` and
+/// `first_offset` of the input) on `pool`, handing the outputs to `emit`
+/// in order. The caller's thread counts lines ahead of the workers, so
+/// each piece starts with its absolute line. Returns the lines spanned.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     pool: &ThreadPool,
-    ctx: &Ctx,
+    ctx: &Arc<Ctx>,
     path: &Arc<str>,
     parser: Parser,
-    text: &[u8],
+    text: &Text,
     ranges: &[Range<usize>],
     first_line: u64,
     first_offset: u64,
     emit: &mut dyn FnMut(Output) -> io::Result<()>,
 ) -> io::Result<u64> {
+    let window = (3 * pool.current_num_threads()).max(8);
+    let mut in_flight = VecDeque::with_capacity(window);
     let mut line = first_line;
-    for window in ranges.chunks(WINDOW) {
-        // Each piece is parsed as if it began at line 1 and counts its own
-        // lines while it is hot in cache; the shifts follow in order.
-        let parsed: Vec<_> = pool.install(|| {
-            window
-                .par_iter()
-                .map(|r| {
-                    let bytes = &text[r.clone()];
-                    let chunk = Chunk {
-                        bytes,
-                        first_line: 1,
-                        first_offset: first_offset + r.start as u64,
-                    };
-                    (work::parse(parser, chunk), count_lines(bytes))
-                })
-                .collect()
-        });
-        let mut shifted = Vec::with_capacity(parsed.len());
-        for (p, lines) in parsed {
-            shifted.push((p, line - 1));
-            line += lines;
+    let mut next = ranges.iter();
+    loop {
+        while in_flight.len() < window {
+            let Some(r) = next.next() else { break };
+            let (tx, rx) = mpsc::sync_channel(1);
+            let (task_text, ctx, path, r2) = (text.clone(), ctx.clone(), path.clone(), r.clone());
+            let chunk_line = line;
+            pool.spawn(move || {
+                let chunk = Chunk {
+                    bytes: &task_text.bytes()[r2.clone()],
+                    first_line: chunk_line,
+                    first_offset: first_offset + r2.start as u64,
+                };
+                let _ = tx.send(work::piece(&ctx, &path, parser, chunk));
+            });
+            line += count_lines(&text.bytes()[r.clone()]);
+            in_flight.push_back(rx);
         }
-        let outputs: Vec<Output> = pool.install(|| {
-            shifted
-                .into_par_iter()
-                .map(|(p, shift)| work::finish(ctx, path, p, shift))
-                .collect()
+        let Some(rx) = in_flight.pop_front() else {
+            break;
+        };
+        let out = rx.recv().unwrap_or_else(|_| {
+            Output::problem(
+                path.clone(),
+                "internal error: a worker thread died".to_string(),
+            )
         });
-        for out in outputs {
-            emit(out)?;
-        }
+        emit(out)?;
     }
     Ok(line - first_line)
 }

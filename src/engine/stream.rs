@@ -5,11 +5,12 @@
 //! the stream's length: a few blocks in flight plus one batch.
 
 use std::io::{self, Read};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use rayon::ThreadPool;
 
-use super::split::{self, PIECE};
+use super::split::{self, PIECE, Text};
 use super::work::{Ctx, Output};
 use crate::format;
 use crate::format::detect::{self, Detection, HEAD_LEN};
@@ -117,7 +118,7 @@ impl Reading {
 /// `emit` and flushing `out` after each.
 pub fn run(
     pool: &ThreadPool,
-    ctx: &Ctx,
+    ctx: &Arc<Ctx>,
     limits: Limits,
     stream: Stream,
     emit: &mut dyn FnMut(Output) -> io::Result<()>,
@@ -186,7 +187,11 @@ pub fn run(
                 Vec::new()
             };
             let ranges = split::group(&cuts, cut, PIECE);
-            let text = &r.buf[..cut];
+            // The batch moves out to the workers; the rest (a partial
+            // record) stays for the next one.
+            let rest = r.buf[cut..].to_vec();
+            r.buf.truncate(cut);
+            let text = Text::Owned(Arc::new(std::mem::replace(&mut r.buf, rest)));
             let mut first = true;
             let raw_now = r.raw_bytes - counted;
             line += split::run(
@@ -194,7 +199,7 @@ pub fn run(
                 ctx,
                 &path,
                 parser,
-                text,
+                &text,
                 &ranges,
                 line,
                 offset,
@@ -209,7 +214,6 @@ pub fn run(
             )?;
             counted = r.raw_bytes;
             offset += cut as u64;
-            r.buf.drain(..cut);
             flush()?;
         } else if !r.eof && r.buf.len() as u64 > limits.member {
             // A listing offers no record boundaries; a runaway one must

@@ -142,8 +142,7 @@ pub fn unit(ctx: &Ctx, unit: &Unit) -> Output {
         first_line: 1,
         first_offset: prepared.offset,
     };
-    let parsed = parse(prepared.parser, chunk);
-    let mut out = finish(ctx, &unit.path, parsed, 0);
+    let mut out = piece(ctx, &unit.path, prepared.parser, chunk);
     out.files = 1;
     out.bytes = unit.bytes.len() as u64;
     out
@@ -160,14 +159,23 @@ pub fn parse(parser: Parser, chunk: Chunk<'_>) -> Parsed {
     })
 }
 
-/// Classifies, filters and renders what a parser found. `line_shift` is
-/// added to every known line number (pieces parsed as if at line 1).
-pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, line_shift: u64) -> Output {
+/// Parses, classifies, filters and renders one chunk.
+pub fn piece(ctx: &Ctx, path: &Arc<str>, parser: Parser, chunk: Chunk<'_>) -> Output {
+    let parsed = parse(parser, chunk);
+    finish(ctx, path, parsed, chunk.bytes.len())
+}
+
+/// Classifies, filters and renders what a parser found in `input_len`
+/// bytes (a hint for the output buffer: records are about that large).
+pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> Output {
     let mut out = Output::default();
+    if ctx.render.is_some() {
+        out.rendered.reserve(input_len + input_len / 4);
+    }
     for d in parsed.diagnostics {
         out.notes.push(Note {
             path: path.clone(),
-            line: if d.line == 0 { 0 } else { d.line + line_shift },
+            line: d.line,
             kind: match d.severity {
                 Severity::Error => NoteKind::Error,
                 Severity::Notice => NoteKind::Notice,
@@ -175,10 +183,7 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, line_shift: u64) -> Ou
             message: d.message,
         });
     }
-    for mut obs in parsed.observations {
-        if obs.line != 0 {
-            obs.line += line_shift;
-        }
+    for obs in parsed.observations {
         let record = match catch_unwind(AssertUnwindSafe(|| Record::new(path.clone(), obs))) {
             Ok(r) => r,
             Err(_) => {
