@@ -691,3 +691,43 @@ fn table_colours_only_on_a_terminal_without_no_color() {
         "{summary:?}"
     );
 }
+
+// ------------------------------------------------------------------- docs
+
+/// Every ```console block of `docs/usage.md` that runs exitparse on
+/// `pods.txt` (or runs `explain`) shows exactly what the binary prints.
+#[test]
+fn usage_examples_are_true() {
+    let doc = std::fs::read_to_string(root().join("docs/usage.md")).unwrap();
+    let mut checked = 0;
+    for block in doc.split("```console\n").skip(1) {
+        let Some((body, _)) = block.split_once("```") else {
+            continue;
+        };
+        let Some((command, want)) = body.split_once('\n') else {
+            continue;
+        };
+        let Some(args) = command.strip_prefix("$ exitparse ") else {
+            continue;
+        };
+        let mut argv: Vec<&str> = args
+            .split_whitespace()
+            .map(|a| if a == "pods.txt" { PODS } else { a })
+            .collect();
+        if argv.contains(&PODS) {
+            argv.insert(0, "--no-progress");
+        }
+        if argv.first() == Some(&"--no-progress") && argv.get(1) == Some(&"summary") {
+            argv.swap(0, 1);
+        }
+        let run = exitparse(&argv, None);
+        assert_eq!(run.status, 0, "{command}: {}", run.stderr);
+        assert!(
+            run.stdout == want,
+            "docs/usage.md: `{command}` shows\n{want}\nbut prints\n{}",
+            run.stdout
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3, "only {checked} examples checked");
+}
