@@ -86,6 +86,8 @@ pub fn is_header(line: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(line) else {
         return false;
     };
+    let unquoted = listing::unquote(text);
+    let text = unquoted.as_deref().unwrap_or(text);
     if !text.contains("STATUS") && !text.contains("STATE") {
         return false;
     }

@@ -58,6 +58,8 @@ pub fn is_header(line: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(line) else {
         return false;
     };
+    let unquoted = listing::unquote(text);
+    let text = unquoted.as_deref().unwrap_or(text);
     if !text.contains("RESTARTS") {
         return false;
     }
@@ -84,6 +86,8 @@ pub fn is_headerless_row(line: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(line) else {
         return false;
     };
+    let unquoted = listing::unquote(text);
+    let text = unquoted.as_deref().unwrap_or(text);
     headerless_cells(text).is_some() || super::docker_ps::is_headerless_row(text)
 }
 

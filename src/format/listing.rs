@@ -20,6 +20,32 @@ use std::borrow::Cow;
 use super::{Chunk, Diagnostic, Parsed, docker_ps, kubectl_get};
 use crate::model::Observation;
 
+/// A line of a quoted reply (`> NAME   READY …`, e-mail or GitHub style)
+/// without its quote marks, so the table under them lines up again. The
+/// marks are replaced by spaces: a quoted table keeps its columns.
+pub(crate) fn unquote(text: &str) -> Option<String> {
+    let t = text.trim_start_matches(' ');
+    if !t.starts_with('>') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let indent = rest.len() - rest.trim_start_matches(' ').len();
+        let after = &rest[indent..];
+        match after.strip_prefix('>') {
+            Some(more) => {
+                out.push_str(&" ".repeat(indent + 1));
+                rest = more;
+            }
+            None => break,
+        }
+    }
+    // A prompt `> kubectl get pods` reads the same without its `>`.
+    out.push_str(rest);
+    Some(out)
+}
+
 /// One input line, CR stripped, with its absolute position.
 #[derive(Debug, Clone)]
 pub(crate) struct Line<'a> {
@@ -306,7 +332,10 @@ pub(crate) fn parse(chunk: Chunk<'_>) -> Parsed {
     // Namespace named on the last `kubectl get` command line, for tables
     // without a NAMESPACE column.
     let mut namespace_hint: Option<String> = None;
-    for line in lines(chunk) {
+    for mut line in lines(chunk) {
+        if let Some(unquoted) = unquote(&line.text) {
+            line.text = Cow::Owned(unquoted);
+        }
         let bytes = line.text.as_bytes();
         if docker_ps::is_header(bytes) {
             table = Table::Docker(Layout::from_header(&line.text));
@@ -386,5 +415,13 @@ mod tests {
         assert_eq!(c.namespace.as_deref(), Some("ns1"));
         assert_eq!(command("$ sudo docker ps -a"), Some(Command::default()));
         assert_eq!(command("pod/frontend created"), None);
+    }
+
+    #[test]
+    fn quoted_lines_keep_their_columns() {
+        assert_eq!(unquote("> NAME   READY").as_deref(), Some("  NAME   READY"));
+        assert_eq!(unquote("> > a").as_deref(), Some("    a"));
+        assert_eq!(unquote("NAME"), None);
+        assert_eq!(unquote("ø> kubectl get pods"), None);
     }
 }
