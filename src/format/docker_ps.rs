@@ -88,17 +88,24 @@ pub fn is_header(line: &[u8]) -> bool {
     };
     let unquoted = listing::unquote(text);
     let text = unquoted.as_deref().unwrap_or(text);
+    let layout = Layout::from_header(text);
+    let names: Vec<&str> = layout.names().collect();
+    // docker-compose v1 (texttable, title case, a dashed line below).
+    if names == COMPOSE_V1 {
+        return true;
+    }
     if !text.contains("STATUS") && !text.contains("STATE") {
         return false;
     }
-    let layout = Layout::from_header(text);
-    let names: Vec<&str> = layout.names().collect();
     names.len() >= 2
         && names.iter().all(|n| column_name(n))
         && names.iter().any(|n| *n == "STATUS" || *n == "STATE")
         && (names.iter().any(|n| *n == "CONTAINER ID" || *n == "NAMES")
             || (names.contains(&"NAME") && names.contains(&"SERVICE")))
 }
+
+/// `docker-compose ps` before v2.
+const COMPOSE_V1: [&str; 4] = ["Name", "Command", "State", "Ports"];
 
 /// `column-name`: a column docker, podman or nerdctl prints.
 fn column_name(name: &str) -> bool {
@@ -112,8 +119,9 @@ pub(crate) enum Kind {
     Up,
     /// `Up … (Paused)` or podman `Paused`.
     Paused,
-    /// `Restarting (N) … ago`: N is the exit that caused the restart.
-    Restarting(i64),
+    /// `Restarting (N) … ago`: N is the exit that caused the restart
+    /// (none in a STATE column or compose v1's bare `Restarting`).
+    Restarting(Option<i64>),
     /// `Exited (N) … ago` (or the pre-1.0 `Exit N`).
     Exited(i64),
     /// `Created`, podman `Configured`/`Initialized`.
@@ -188,7 +196,7 @@ fn restarting_status(i: &str) -> IResult<&str, DockerStatus> {
     Ok((
         i,
         DockerStatus {
-            kind: Kind::Restarting(code),
+            kind: Kind::Restarting(Some(code)),
             health: health.map(str::to_string),
         },
     ))
@@ -235,14 +243,16 @@ fn state_word(i: &str) -> IResult<&str, DockerStatus> {
         "running" | "up" => Kind::Up,
         "removing" => Kind::Removing,
         "stopping" => Kind::Stopping,
-        // A bare `Exited` is podman's; `Exited (` is a cut `exited-status`.
-        "exited" if i.trim_start().starts_with('(') => {
+        // A bare `Exited`/`Restarting` is a state word; followed by `(` it is
+        // a cut `exited-status`/`restarting-status`.
+        "exited" | "restarting" if i.trim_start().starts_with('(') => {
             return Err(nom::Err::Error(nom::error::Error::new(
                 i,
                 nom::error::ErrorKind::Tag,
             )));
         }
         "stopped" | "exited" => Kind::Stopped,
+        "restarting" => Kind::Restarting(None),
         "unknown" => Kind::Unknown,
         _ => {
             return Err(nom::Err::Error(nom::error::Error::new(
@@ -320,7 +330,7 @@ pub(crate) fn states(status: &DockerStatus) -> (State, Option<State>) {
     let mut last = None;
     match status.kind {
         Kind::Exited(code) => state.exit_code = Some(code),
-        Kind::Restarting(code) => {
+        Kind::Restarting(Some(code)) => {
             let mut l = State::new(Status::Terminated);
             l.exit_code = Some(code);
             last = Some(l);
@@ -566,7 +576,7 @@ fn observation(
 fn by_position(layout: &Layout, cells: Vec<String>, cut: bool) -> Option<Cells> {
     let mut out = Cells::default();
     for (col, cell) in layout.columns.iter().zip(cells) {
-        match col.name.as_str() {
+        match col.name.to_ascii_uppercase().as_str() {
             "CONTAINER ID" => {
                 if !container_id(&cell) {
                     return None;
@@ -697,7 +707,7 @@ mod tests {
         assert_eq!(st("Exit 0"), (Kind::Exited(0), None, ""));
         assert_eq!(
             st("Restarting (1) 5 seconds ago"),
-            (Kind::Restarting(1), None, "")
+            (Kind::Restarting(Some(1)), None, "")
         );
         assert_eq!(st("Created"), (Kind::Created, None, ""));
         assert_eq!(st("Dead"), (Kind::Dead, None, ""));
