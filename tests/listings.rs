@@ -101,6 +101,11 @@ const ERRORS: &[(&str, u64, &str)] = &[
         2,
         "kubectl get pods row cut short: no READY",
     ),
+    (
+        "NAME   READY   STATUS    RESTARTS   AGE\nweb-0  1of1    Running   0          3d\n",
+        2,
+        "unreadable kubectl READY \"1of1\"",
+    ),
 ];
 
 #[test]

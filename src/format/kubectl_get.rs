@@ -474,11 +474,43 @@ pub(crate) fn row(layout: &Layout, line: &Line<'_>, namespace: Option<&str>) -> 
         // A lone name on the paste's last, unterminated line is a row cut
         // before READY; anything else without READY is not a row.
         let cut = !line.terminated && cells.ready.is_none() && cells.name.is_some();
-        if !cut {
-            return RowOutcome::NotARow;
+        if cut {
+            return finish_row(cells, line, namespace);
         }
+        // A line under the header's columns with every cell of a row but a
+        // READY that is not `a/b` is a damaged row, not prose: say so.
+        return match misread_row(layout, text) {
+            Some(cells) => {
+                let ready = cells.ready.clone().unwrap_or_default();
+                let mut outcome = finish_row(cells, line, namespace);
+                if let RowOutcome::Row(_, diags) = &mut outcome {
+                    diags.push(Diagnostic::error(
+                        line.number,
+                        format!("unreadable kubectl READY {ready:?}"),
+                    ));
+                }
+                outcome
+            }
+            None => RowOutcome::NotARow,
+        };
     }
     finish_row(cells, line, namespace)
+}
+
+/// The cells of a line that sits under the header's columns with a one-word
+/// NAME, READY, STATUS and RESTARTS, whatever they say.
+fn misread_row(layout: &Layout, text: &str) -> Option<Cells> {
+    let mut cells = Cells::default();
+    for (col, cell) in layout.columns.iter().zip(layout.cells_aligned(text)?) {
+        cells.set(&col.name, cell);
+    }
+    let one_word = |c: &Option<String>| {
+        c.as_deref()
+            .is_some_and(|s| !s.is_empty() && !s.contains(char::is_whitespace))
+    };
+    (one_word(&cells.name) && one_word(&cells.ready) && one_word(&cells.status)).then_some(())?;
+    cells.restarts.as_deref().and_then(|r| whole(restarts, r))?;
+    Some(cells)
 }
 
 /// Builds the observation of a row and its diagnostics.
