@@ -29,7 +29,7 @@ use super::{Chunk, Diagnostic, Parsed};
 use crate::model::{ContainerType, Observation, SourceFormat, State, Status};
 
 /// Parses one chunk: every `docker ps`-like table in it (and any `kubectl
-/// get pods` table beside them, see [`listing`]).
+/// get pods` table beside them, see `format::listing`).
 ///
 /// ```
 /// use exitparse::format::{Chunk, docker_ps};

@@ -38,7 +38,7 @@ use super::{Chunk, Diagnostic, Parsed};
 use crate::model::{ContainerType, Observation, SourceFormat, State, Status};
 
 /// Parses one chunk: every `kubectl get pods` table in it, headerless rows
-/// and any `docker ps` table beside them (see [`listing`]).
+/// and any `docker ps` table beside them (see `format::listing`).
 ///
 /// ```
 /// use exitparse::format::{Chunk, kubectl_get};
