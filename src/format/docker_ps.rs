@@ -460,7 +460,13 @@ fn read_row(layout: &Layout, line: &Line<'_>, headerless: bool) -> RowOutcome {
         },
     };
     let mut diags = Vec::new();
-    let status_text = cells.status.clone().or_else(|| cells.state.clone());
+    // STATUS says more (codes, health); a STATE-only table gives the word.
+    let status_text = cells
+        .status
+        .clone()
+        .filter(|s| !s.is_empty())
+        .or_else(|| cells.state.clone().filter(|s| !s.is_empty()))
+        .or(cells.status.clone());
     let status = status_text.as_deref().and_then(|s| {
         if s.is_empty() {
             return None;

@@ -562,11 +562,7 @@ fn finish_row(cells: Cells, line: &Line<'_>, namespace: Option<&str>) -> RowOutc
     if let Some(r) = &cells.ready {
         obs.evidence.push(format!("listing READY={r}"));
     }
-    let missing = cells
-        .missing
-        .iter()
-        .find(|c| c.as_str() != "NAMESPACE" || cells.namespace.is_none());
-    if let Some(col) = missing {
+    if let Some(col) = cells.missing.first() {
         let msg = if !line.terminated {
             format!("kubectl get pods row cut short: no {col}")
         } else if cells.status.is_none() || col == "READY" {
