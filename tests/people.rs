@@ -315,7 +315,7 @@ fn csv_golden_and_readable_by_a_csv_reader() {
 
 #[test]
 fn table_golden_plain() {
-    let got = collect(Box::new(Table::new(false)), records());
+    let got = collect(Box::new(Table::new(false, None)), records());
     golden("formats/records.table", &got);
     assert!(!got.contains('\x1b'));
     // Every row is as wide as the header up to the last column.
@@ -327,7 +327,7 @@ fn table_golden_plain() {
 
 #[test]
 fn table_colours_category_by_severity_when_asked() {
-    let got = collect(Box::new(Table::new(true)), records());
+    let got = collect(Box::new(Table::new(true, None)), records());
     assert!(got.contains("\x1b[1;31moom_killed\x1b[0m"), "{got}");
     assert!(got.contains("\x1b[32mrunning\x1b[0m"), "{got}");
     assert!(got.contains("\x1b[33mterminated\x1b[0m"), "{got}");
@@ -525,12 +525,26 @@ fn help_has_examples_and_version_is_the_crate_version() {
 /// Runs `exitparse ARGS` under a pseudo-terminal made by `script`
 /// (util-linux), so stdout is a terminal; returns what the terminal got.
 fn on_a_terminal(args: &str, no_color: bool) -> String {
+    on_a_terminal_sized(args, no_color, None)
+}
+
+/// [`on_a_terminal`] with the terminal set to `cols` columns first.
+fn on_a_terminal_sized(args: &str, no_color: bool, cols: Option<u16>) -> String {
     let bin = env!("CARGO_BIN_EXE_exitparse");
+    let size = cols
+        .map(|c| format!("stty cols {c} rows 40; "))
+        .unwrap_or_default();
     let mut cmd = Command::new("script");
-    cmd.args(["-q", "-e", "-c", &format!("'{bin}' {args}"), "/dev/null"])
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .env_remove("NO_COLOR");
+    cmd.args([
+        "-q",
+        "-e",
+        "-c",
+        &format!("{size}'{bin}' {args}"),
+        "/dev/null",
+    ])
+    .current_dir(root())
+    .stdin(Stdio::null())
+    .env_remove("NO_COLOR");
     if no_color {
         cmd.env("NO_COLOR", "1");
     }
@@ -685,6 +699,16 @@ fn table_colours_only_on_a_terminal_without_no_color() {
     assert!(!plain.contains('\x1b'), "{plain:?}");
     let piped = exitparse(&["--no-progress", "-f", "table", PODS], None);
     assert!(!piped.stdout.contains('\x1b'));
+    // On a terminal of 150 columns the SUMMARY column is cut to fit.
+    let narrow = on_a_terminal_sized(&args, true, Some(150));
+    assert!(narrow.contains("oom_killed"), "{narrow:?}");
+    for line in narrow.lines() {
+        assert!(
+            line.trim_end_matches('\r').chars().count() <= 150,
+            "{line:?}"
+        );
+    }
+    assert!(narrow.contains('…'), "{narrow:?}");
     let summary = on_a_terminal(&format!("summary --no-progress {PODS}"), false);
     assert!(
         summary.contains("\x1b[1;31mapp_error\x1b[0m"),

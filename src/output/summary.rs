@@ -163,6 +163,7 @@ impl Summary {
             &rows,
             Some(0),
             self.color,
+            None,
         )?;
         writeln!(
             out,
@@ -201,6 +202,7 @@ impl Summary {
                 &rows,
                 None,
                 false,
+                None,
             )?;
             more(out, all.len())?;
         }
@@ -227,6 +229,7 @@ impl Summary {
                 &rows,
                 None,
                 false,
+                None,
             )?;
             more(out, codes.len())?;
         }

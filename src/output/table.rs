@@ -28,14 +28,17 @@ const CATEGORY: usize = 3;
 /// Collects rows and writes them aligned.
 pub struct Table {
     color: bool,
+    fit: Option<usize>,
     rows: Vec<(Severity, [String; 9])>,
 }
 
 impl Table {
-    /// A table, coloured by severity when `color` is true.
-    pub fn new(color: bool) -> Table {
+    /// A table, coloured by severity when `color` is true, and with its last
+    /// column cut to fit `fit` terminal columns when given.
+    pub fn new(color: bool, fit: Option<usize>) -> Table {
         Table {
             color,
+            fit,
             rows: Vec::new(),
         }
     }
@@ -69,32 +72,49 @@ pub(crate) fn row(record: &Record) -> [String; 9] {
     ]
 }
 
+/// The narrowest the last column gets when the table is fitted to a terminal.
+const MIN_LAST: usize = 16;
+
 /// Writes `rows` under `headings`, each column as wide as its widest cell
-/// (at most its limit). `color` gives a row's colour for a column, if any.
+/// (at most its limit). `colored` is the column painted by the row's
+/// severity when `color` is on. With `fit`, the last column is cut so lines
+/// fit that many terminal columns (but keeps at least [`MIN_LAST`]).
 pub(crate) fn write_aligned<const N: usize>(
     out: &mut dyn Write,
     columns: &[(&str, usize, bool); N],
     rows: &[(Severity, [String; N])],
     colored: Option<usize>,
     color: bool,
+    fit: Option<usize>,
 ) -> io::Result<()> {
-    let mut widths = [0usize; N];
-    for (i, (head, max, _)) in columns.iter().enumerate() {
-        widths[i] = rows
-            .iter()
-            .map(|(_, r)| term::width(&r[i]).min(*max))
-            .chain([term::width(head)])
+    let mut limits = [0usize; N];
+    for (i, (_, max, _)) in columns.iter().enumerate() {
+        limits[i] = *max;
+    }
+    let measure = |i: usize, limit: usize| {
+        rows.iter()
+            .map(|(_, r)| term::width(&r[i]).min(limit))
+            .chain([term::width(columns[i].0)])
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+    };
+    let mut widths = [0usize; N];
+    for i in 0..N {
+        widths[i] = measure(i, limits[i]);
+    }
+    if let (Some(fit), Some(last)) = (fit, N.checked_sub(1)) {
+        let before: usize = widths[..last].iter().map(|w| w + 2).sum();
+        limits[last] = limits[last].min(fit.saturating_sub(before).max(MIN_LAST));
+        widths[last] = measure(last, limits[last]);
     }
     let mut line = String::new();
     let heads: Vec<String> = columns.iter().map(|(h, _, _)| h.to_string()).collect();
-    push_line(&mut line, &heads, columns, &widths, None);
+    push_line(&mut line, &heads, columns, &limits, &widths, None);
     out.write_all(line.as_bytes())?;
     for (sev, r) in rows {
         line.clear();
         let paint = colored.filter(|_| color).map(|i| (i, *sev));
-        push_line(&mut line, r, columns, &widths, paint);
+        push_line(&mut line, r, columns, &limits, &widths, paint);
         out.write_all(line.as_bytes())?;
     }
     Ok(())
@@ -104,12 +124,13 @@ fn push_line(
     line: &mut String,
     cells: &[String],
     columns: &[(&str, usize, bool)],
+    limits: &[usize],
     widths: &[usize],
     paint: Option<(usize, Severity)>,
 ) {
     let last = cells.len().saturating_sub(1);
     for (i, raw) in cells.iter().enumerate() {
-        let text = term::truncate(raw, columns[i].1);
+        let text = term::truncate(raw, limits[i]);
         let pad = widths[i].saturating_sub(term::width(&text));
         let shown = match paint {
             Some((col, sev)) if col == i => term::paint(&text, sev, true),
@@ -139,7 +160,14 @@ impl CollectFormat for Table {
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        write_aligned(out, &COLUMNS, &self.rows, Some(CATEGORY), self.color)
+        write_aligned(
+            out,
+            &COLUMNS,
+            &self.rows,
+            Some(CATEGORY),
+            self.color,
+            self.fit,
+        )
     }
 }
 
@@ -155,14 +183,35 @@ mod tests {
         ];
         let cols = [("K", 2, false), ("N", 5, true)];
         let mut out = Vec::new();
-        write_aligned(&mut out, &cols, &rows, Some(0), false).unwrap();
+        write_aligned(&mut out, &cols, &rows, Some(0), false, None).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "K       N\na   1234…\nb…      1\n"
         );
         let mut out = Vec::new();
-        write_aligned(&mut out, &cols, &rows, Some(0), true).unwrap();
+        write_aligned(&mut out, &cols, &rows, Some(0), true, None).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains("\x1b[1;31ma\x1b[0m   1234…"), "{s:?}");
+    }
+
+    #[test]
+    fn fits_the_last_column_to_the_terminal() {
+        let long = "x".repeat(50);
+        let rows = vec![(Severity::Ok, ["aaaa".to_string(), long.clone()])];
+        let cols = [("K", 10, false), ("TEXT", 100, false)];
+        let mut out = Vec::new();
+        write_aligned(&mut out, &cols, &rows, None, false, Some(30)).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.lines().all(|l| term::width(l) <= 30), "{s}");
+        assert!(s.ends_with("…\n"), "{s}");
+        // Never narrower than MIN_LAST, however small the terminal.
+        let mut out = Vec::new();
+        write_aligned(&mut out, &cols, &rows, None, false, Some(5)).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(term::width(s.lines().nth(1).unwrap()), 6 + MIN_LAST);
+        // Without a terminal the limit of the column holds.
+        let mut out = Vec::new();
+        write_aligned(&mut out, &cols, &rows, None, false, None).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains(&long));
     }
 }
