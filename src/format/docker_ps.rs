@@ -429,6 +429,12 @@ fn read_row(layout: &Layout, line: &Line<'_>, headerless: bool) -> RowOutcome {
         .is_some_and(|c| c.name == "CONTAINER ID");
     let first = text.split_whitespace().next().unwrap_or_default();
     if has_id_column && !container_id(first) {
+        // The paste ends inside the ID of a row: nothing to keep, but told.
+        let id_prefix = first.len() < 64 && first.bytes().all(|b| b.is_ascii_hexdigit());
+        if !line.terminated && !headerless && id_prefix && text.split_whitespace().nth(1).is_none()
+        {
+            return RowOutcome::Cut(Diagnostic::error(line.number, "docker ps row cut short"));
+        }
         return RowOutcome::NotARow;
     }
     let aligned = if headerless {
@@ -497,11 +503,24 @@ fn read_row(layout: &Layout, line: &Line<'_>, headerless: bool) -> RowOutcome {
             "docker ps row cut short: no NAMES",
         ));
     }
+    // A Kubernetes name cut by the end of the paste reads as no name at all.
+    let mut names = cells.names.clone();
+    let k8s_cut = !line.terminated
+        && names
+            .as_deref()
+            .is_some_and(|n| n.starts_with("k8s_") && k8s_name(n).is_none());
+    if k8s_cut {
+        names = None;
+        diags.push(Diagnostic::error(
+            line.number,
+            "docker ps row cut short in NAMES",
+        ));
+    }
     let mut obs = observation(
         line,
         cells.id.clone(),
         cells.image.clone(),
-        cells.names.clone(),
+        names,
         status.as_ref(),
     );
     if obs.pod.is_none() {

@@ -350,6 +350,8 @@ struct Cells {
     node: Option<String>,
     /// Standard columns the row lacks (it was cut, or columns were elided).
     missing: Vec<String>,
+    /// The row's last non-empty cell.
+    last: String,
 }
 
 const STANDARD: &[&str] = &[
@@ -367,6 +369,9 @@ const STANDARD: &[&str] = &[
 
 impl Cells {
     fn set(&mut self, column: &str, value: String) {
+        if !value.is_empty() {
+            self.last.clone_from(&value);
+        }
         if value.is_empty() {
             if STANDARD.contains(&column) {
                 self.missing.push(column.to_string());
@@ -473,9 +478,25 @@ pub(crate) fn row(layout: &Layout, line: &Line<'_>, namespace: Option<&str>) -> 
     if !ready_ok {
         // A lone name on the paste's last, unterminated line is a row cut
         // before READY; anything else without READY is not a row.
-        let cut = !line.terminated && cells.ready.is_none() && cells.name.is_some();
-        if cut {
-            return finish_row(cells, line, namespace);
+        if !line.terminated {
+            // The paste ends inside this row. With only its first word there
+            // is nothing sure to keep (the word may itself be cut).
+            if text.split_whitespace().nth(1).is_none() {
+                return RowOutcome::Cut(Diagnostic::error(
+                    line.number,
+                    "kubectl get pods row cut short",
+                ));
+            }
+            let mut outcome = finish_row(cells, line, namespace);
+            if let RowOutcome::Row(_, diags) = &mut outcome {
+                if diags.is_empty() {
+                    diags.push(Diagnostic::error(
+                        line.number,
+                        "kubectl get pods row cut short: no READY",
+                    ));
+                }
+            }
+            return outcome;
         }
         // A line under the header's columns with every cell of a row but a
         // READY that is not `a/b` is a damaged row, not prose: say so.
@@ -561,6 +582,25 @@ fn finish_row(cells: Cells, line: &Line<'_>, namespace: Option<&str>) -> RowOutc
     }
     if let Some(r) = &cells.ready {
         obs.evidence.push(format!("listing READY={r}"));
+    }
+    // On the paste's unterminated last line an AGE like `4` (of `47s`) or a
+    // `<non` (of `<none>`) in the last cell is cut.
+    if !line.terminated && cells.missing.is_empty() {
+        if cells
+            .age
+            .as_deref()
+            .is_some_and(|a| whole(age, a).is_none())
+        {
+            diags.push(Diagnostic::error(
+                line.number,
+                "kubectl get pods row cut short in AGE",
+            ));
+        } else if cells.last.starts_with('<') && !cells.last.ends_with('>') {
+            diags.push(Diagnostic::error(
+                line.number,
+                "kubectl get pods row cut short",
+            ));
+        }
     }
     if let Some(col) = cells.missing.first() {
         let msg = if !line.terminated {

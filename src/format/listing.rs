@@ -316,6 +316,9 @@ pub(crate) enum RowOutcome {
     NotARow,
     /// A row, with what it has and what was wrong with it.
     Row(Box<Observation>, Vec<Diagnostic>),
+    /// The start of a row too short to give anything (a paste cut inside
+    /// its first cell): only told.
+    Cut(Diagnostic),
 }
 
 /// The table being read.
@@ -370,6 +373,7 @@ pub(crate) fn parse(chunk: Chunk<'_>) -> Parsed {
                 parsed.observations.push(*obs);
                 parsed.diagnostics.extend(diags);
             }
+            RowOutcome::Cut(diag) => parsed.diagnostics.push(diag),
             RowOutcome::NotARow => {
                 if let Some(cmd) = command(&line.text) {
                     namespace_hint = cmd.namespace;
