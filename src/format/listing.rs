@@ -226,7 +226,7 @@ pub(crate) struct Command {
 }
 
 const TOOLS: &[&str] = &[
-    "kubectl", "oc", "docker", "podman", "nerdctl", "crictl", "microk8s", "minikube", "k3s",
+    "kubectl", "k", "oc", "docker", "podman", "nerdctl", "crictl", "microk8s", "minikube", "k3s",
 ];
 
 /// Reads a command line (`$ kubectl -n web get pods`, `[root@h ~]# docker ps`).
@@ -267,23 +267,20 @@ pub(crate) fn command(line: &str) -> Option<Command> {
         "rollout",
         "scale",
         "kubectl",
-        "-n",
     ];
     if !VERBS.contains(verb) && !ws[tool_at + 1..].contains(&"get") {
         return None;
     }
     let mut cmd = Command::default();
-    // With `a && kubectl get pods -n x` only the get segment names the namespace.
-    let segment_start = ws
-        .iter()
-        .rposition(|w| matches!(*w, "&&" | "||" | ";" | "|"))
-        .map_or(0, |i| i + 1);
-    let seg = &ws[segment_start.min(ws.len())..];
-    // Only `get` prints the table that follows; `-n` of `edit`/`logs` names
-    // nothing below.
-    if !seg.contains(&"get") {
+    // In `a -n x && kubectl get pods -n y | grep z` only the (last) get
+    // segment names the namespace: `-n` of `edit`/`logs` names nothing below.
+    let Some(seg) = ws
+        .split(|w| matches!(*w, "&&" | "||" | ";" | "|"))
+        .filter(|seg| seg.contains(&"get"))
+        .next_back()
+    else {
         return Some(cmd);
-    }
+    };
     let mut i = 0;
     while i < seg.len() {
         let w = seg[i];
@@ -296,9 +293,14 @@ pub(crate) fn command(line: &str) -> Option<Command> {
             i += 2;
             continue;
         }
+        // `--namespace=x`, `-n=x`, `-nx` (pflag shorthand).
+        let glued = w
+            .strip_prefix("-n")
+            .filter(|r| !r.is_empty() && !r.starts_with('='));
         if let Some(ns) = w
             .strip_prefix("--namespace=")
             .or_else(|| w.strip_prefix("-n="))
+            .or(glued)
         {
             cmd.namespace = Some(ns.to_string());
         }
@@ -417,6 +419,12 @@ mod tests {
         let c =
             command("x $ kubectl apply -f a.yaml && kubectl get pods --namespace=ns1 -w").unwrap();
         assert_eq!(c.namespace.as_deref(), Some("ns1"));
+        let c = command("$ kubectl get pods -n ns1 | grep api").unwrap();
+        assert_eq!(c.namespace.as_deref(), Some("ns1"));
+        let c = command("$ k get po -nkube-system").unwrap();
+        assert_eq!(c.namespace.as_deref(), Some("kube-system"));
+        let c = command("$ kubectl logs x -n a").unwrap();
+        assert_eq!(c.namespace, None);
         assert_eq!(command("$ sudo docker ps -a"), Some(Command::default()));
         assert_eq!(command("pod/frontend created"), None);
     }
