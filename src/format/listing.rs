@@ -276,8 +276,7 @@ pub(crate) fn command(line: &str) -> Option<Command> {
     // segment names the namespace: `-n` of `edit`/`logs` names nothing below.
     let Some(seg) = ws
         .split(|w| matches!(*w, "&&" | "||" | ";" | "|"))
-        .filter(|seg| seg.contains(&"get"))
-        .next_back()
+        .rfind(|seg| seg.contains(&"get"))
     else {
         return Some(cmd);
     };
