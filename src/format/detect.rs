@@ -90,7 +90,10 @@ fn describe_marker(line: &[u8]) -> bool {
     let mut t = trim_start(line);
     // A colourizer (kubecolor) or a coloured paste puts SGR codes before keys.
     while let Some(rest) = t.strip_prefix(b"\x1b[") {
-        let n = rest.iter().take_while(|b| !(0x40..=0x7e).contains(*b)).count();
+        let n = rest
+            .iter()
+            .take_while(|b| !(0x40..=0x7e).contains(*b))
+            .count();
         t = rest.get(n + 1..).unwrap_or_default();
     }
     DESCRIBE_LABELS.iter().any(|label| t.starts_with(label))
@@ -113,6 +116,7 @@ const JSON_KEYS: &[&[u8]] = &[
     b"\"exitCode\"",
     b"\"waiting\"",
     b"\"terminated\"",
+    b"\"Status\"",
 ];
 
 /// A line that opens JSON (`{`/`[` alone, or `{"`/`[{`) or holds a quoted

@@ -227,6 +227,8 @@ impl Reader<'_> {
                 let line = if rel > 0 { base + rel - 1 } else { base };
                 let msg = e.to_string();
                 let msg = msg.lines().next().unwrap_or("").trim();
+                // Its position is relative to the document; ours is absolute.
+                let msg = msg.split(" at line ").next().unwrap_or(msg);
                 self.out.diagnostics.push(Diagnostic::error(
                     line,
                     format!("invalid YAML document: {msg}"),

@@ -153,7 +153,8 @@ fn shape(a: &Any<'_>) -> Shape {
     if let Some(kind) = a.kind.get() {
         return match kind {
             "Pod" => Shape::Pod,
-            k if k.ends_with("List") => Shape::List,
+            // Typed lists of other kinds (NodeList, EventList …) hold no pods.
+            "List" | "PodList" => Shape::List,
             _ => Shape::OtherKind,
         };
     }
@@ -181,7 +182,7 @@ fn shape(a: &Any<'_>) -> Shape {
         {
             return Shape::Crictl;
         }
-        if a.metadata.0 || st.phase.0 || st.container_statuses.0 || st.init_container_statuses.0 {
+        if st.phase.0 || st.container_statuses.0 || st.init_container_statuses.0 {
             return Shape::Pod;
         }
     }
@@ -294,7 +295,7 @@ impl<'b> Reader<'b> {
         match stream.next() {
             Some(Ok(any)) => {
                 let end = pos + stream.byte_offset();
-                self.dispatch(&any, Src::Bytes { start: pos, end }, pos);
+                self.dispatch(&any, Src::Bytes { start: pos, end }, pos, !top);
                 end
             }
             _ if !top => scan::skip_value(b, pos).unwrap_or(b.len()),
@@ -335,7 +336,7 @@ impl<'b> Reader<'b> {
             self.out.diagnostics.push(d);
         }
         match Any::deserialize(&l.value) {
-            Ok(any) => self.dispatch(&any, Src::Value(&l.value), pos),
+            Ok(any) => self.dispatch(&any, Src::Value(&l.value), pos, false),
             Err(e) => {
                 let line = self.line(pos);
                 self.out.diagnostics.push(Diagnostic::error(
@@ -395,7 +396,7 @@ impl<'b> Reader<'b> {
         self.out.diagnostics.push(Diagnostic::notice(line, msg));
     }
 
-    fn dispatch<'x>(&mut self, any: &Any<'x>, src: Src<'x>, pos: usize)
+    fn dispatch<'x>(&mut self, any: &Any<'x>, src: Src<'x>, pos: usize, in_list: bool)
     where
         'b: 'x,
     {
@@ -461,13 +462,22 @@ impl<'b> Reader<'b> {
             }
             Shape::BarePodStatus => {
                 if let Some(s) = self.reread::<k8s::PodStatus>(src) {
+                    let offsets = match src {
+                        Src::Bytes { start, .. } => list_offsets(self.b, start),
+                        Src::Value(_) => Vec::new(),
+                    };
+                    let (b, base, lines) = (self.b, self.base_offset, &mut self.lines);
+                    let mut locate = |kind: ContainerType, i: usize| {
+                        let pos = *offsets.iter().find(|(k, _)| *k == kind)?.1.get(i)?;
+                        Some((lines.at(b, pos), base + scan::line_start(b, pos) as u64))
+                    };
                     let obs = k8s::pod_observations(
                         None,
                         None,
                         Some(&s),
                         SourceFormat::K8sJson,
                         at,
-                        &mut |_, _| None,
+                        &mut locate,
                     );
                     self.out.observations.extend(obs);
                 }
@@ -502,6 +512,8 @@ impl<'b> Reader<'b> {
             Shape::Image => self.notice(pos, "image inspect object skipped: not a container"),
             Shape::Network => self.notice(pos, "network inspect object skipped: not a container"),
             Shape::Volume => self.notice(pos, "volume inspect object skipped: not a container"),
+            // Inside a List, objects of other kinds are skipped quietly.
+            Shape::Unknown if in_list => {}
             Shape::Unknown => self.notice(
                 pos,
                 "JSON object skipped: not a container, pod or list of them",
@@ -531,7 +543,7 @@ impl<'b> Reader<'b> {
                 for item in items.into_iter().flatten() {
                     // Without byte positions, items share the list's line.
                     if let Ok(any) = Any::deserialize(item) {
-                        self.dispatch(&any, Src::Value(item), pos);
+                        self.dispatch(&any, Src::Value(item), pos, true);
                     }
                 }
             }
@@ -563,13 +575,18 @@ impl<'b> Reader<'b> {
 
 /// Start offsets of each status list's elements in the Pod at `start`.
 fn status_offsets(b: &[u8], start: usize) -> Vec<(ContainerType, Vec<usize>)> {
-    let mut out = Vec::new();
-    let Some((_, status, _)) = scan::object_entries(b, start)
+    match scan::object_entries(b, start)
         .into_iter()
         .find(|(k, _, _)| *k == b"status")
-    else {
-        return out;
-    };
+    {
+        Some((_, status, _)) => list_offsets(b, status),
+        None => Vec::new(),
+    }
+}
+
+/// Start offsets of each status list's elements in the PodStatus at `status`.
+fn list_offsets(b: &[u8], status: usize) -> Vec<(ContainerType, Vec<usize>)> {
+    let mut out = Vec::new();
     for (k, vs, _) in scan::object_entries(b, status) {
         let kind = match k {
             b"initContainerStatuses" => ContainerType::Init,
