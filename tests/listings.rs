@@ -154,6 +154,15 @@ fn error_messages_are_pinned() {
 }
 
 #[test]
+fn a_last_line_of_prose_is_not_a_cut_row() {
+    let p = parse_kubectl(
+        "NAME   READY   STATUS    RESTARTS   AGE\nweb    1/1     Running   0          1d\nthanks for the help",
+    );
+    assert_eq!(p.observations.len(), 1);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+}
+
+#[test]
 fn not_rows_are_skipped_quietly() {
     let text = "NAME   READY   STATUS    RESTARTS   AGE\n\
                 web    1/1     Running   0          1d\n\

@@ -430,7 +430,9 @@ fn read_row(layout: &Layout, line: &Line<'_>, headerless: bool) -> RowOutcome {
     let first = text.split_whitespace().next().unwrap_or_default();
     if has_id_column && !container_id(first) {
         // The paste ends inside the ID of a row: nothing to keep, but told.
-        let id_prefix = first.len() < 64 && first.bytes().all(|b| b.is_ascii_hexdigit());
+        let id_prefix = first.len() < 64
+            && first.bytes().all(|b| b.is_ascii_hexdigit())
+            && first.bytes().any(|b| b.is_ascii_digit());
         if !line.terminated && !headerless && id_prefix && text.split_whitespace().nth(1).is_none()
         {
             return RowOutcome::Cut(Diagnostic::error(line.number, "docker ps row cut short"));

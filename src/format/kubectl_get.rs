@@ -478,10 +478,14 @@ pub(crate) fn row(layout: &Layout, line: &Line<'_>, namespace: Option<&str>) -> 
     if !ready_ok {
         // A lone name on the paste's last, unterminated line is a row cut
         // before READY; anything else without READY is not a row.
-        if !line.terminated {
+        if !line.terminated && row_prefix(layout, text) {
             // The paste ends inside this row. With only its first word there
             // is nothing sure to keep (the word may itself be cut).
+            // (A lone word without `-` or a digit is more likely prose.)
             if text.split_whitespace().nth(1).is_none() {
+                if !first.contains(|c: char| c == '-' || c.is_ascii_digit()) {
+                    return RowOutcome::NotARow;
+                }
                 return RowOutcome::Cut(Diagnostic::error(
                     line.number,
                     "kubectl get pods row cut short",
@@ -516,6 +520,36 @@ pub(crate) fn row(layout: &Layout, line: &Line<'_>, namespace: Option<&str>) -> 
         };
     }
     finish_row(cells, line, namespace)
+}
+
+/// True when the words of a line are, column by column, the start of a pod
+/// row (a paste cut inside a row), so a last line of prose is not taken for one.
+fn row_prefix(layout: &Layout, text: &str) -> bool {
+    let mut words = text.split_whitespace().peekable();
+    for col in &layout.columns {
+        let Some(w) = words.next() else {
+            return true;
+        };
+        let fits = match col.name.as_str() {
+            "NAMESPACE" | "NAME" => pod_name(w),
+            "READY" => {
+                let (a, b) = w.split_once('/').unwrap_or((w, ""));
+                !a.is_empty() && (a.bytes().chain(b.bytes())).all(|c| c.is_ascii_digit())
+            }
+            "STATUS" => w.starts_with(|c: char| c.is_ascii_uppercase()),
+            "RESTARTS" => {
+                while words.peek().is_some_and(|n| n.starts_with('(')) {
+                    words.next();
+                }
+                w.bytes().all(|c| c.is_ascii_digit())
+            }
+            _ => true,
+        };
+        if !fits {
+            return false;
+        }
+    }
+    true
 }
 
 /// The cells of a line that sits under the header's columns with a one-word
