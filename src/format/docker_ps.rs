@@ -390,6 +390,8 @@ struct Cells {
     state: Option<String>,
     names: Option<String>,
     pod_name: Option<String>,
+    /// podman's `{{.Restarts}}` column.
+    restarts: Option<i64>,
 }
 
 /// Reads one line below a header.
@@ -528,6 +530,9 @@ fn read_row(layout: &Layout, line: &Line<'_>, headerless: bool) -> RowOutcome {
     if obs.pod.is_none() {
         obs.pod = cells.pod_name.filter(|p| !p.is_empty());
     }
+    if obs.restart_count.is_none() {
+        obs.restart_count = cells.restarts;
+    }
     match status_text.as_deref() {
         Some(s) if !s.is_empty() => obs.evidence.push(format!("listing STATUS={s}")),
         _ if status.is_none() && diags.is_empty() => {
@@ -628,6 +633,7 @@ fn by_position(layout: &Layout, cells: Vec<String>, cut: bool) -> Option<Cells> 
             "STATE" => out.state = Some(cell),
             "NAMES" | "NAME" => out.names = Some(cell),
             "PODNAME" => out.pod_name = Some(cell),
+            "RESTARTS" => out.restarts = cell.parse().ok(),
             _ => {}
         }
     }
