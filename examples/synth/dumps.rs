@@ -550,7 +550,7 @@ fn docker(rng: &mut Rng, p: &Pod, c: &Ctr, version: usize) -> String {
             if *code < 0 { *code + (1 << 32) } else { *code },
             *r == "OOMKilled",
             if *r == "ContainerCannotRun" {
-                "OCI runtime create failed: exec: \"app\": executable file not found in $PATH"
+                "OCI runtime create failed: exec: \\\"app\\\": executable file not found in $PATH"
             } else {
                 ""
             },
@@ -943,7 +943,7 @@ fn k8s_state_yaml(
 /// list items at their parent's column).
 fn k8s_yaml(p: &Pod) -> String {
     let mut out = format!(
-        "- apiVersion: v1\n  kind: Pod\n  metadata:\n    creationTimestamp: \"{}\"\n    labels:\n      app: {}\n      pod-template-hash: {}\n    name: {}\n    namespace: {}\n    uid: {}\n  spec:\n    containers:\n",
+        "- apiVersion: v1\n  kind: Pod\n  metadata:\n    creationTimestamp: \"{}\"\n    labels:\n      app: {}\n      pod-template-hash: \"{}\"\n    name: {}\n    namespace: {}\n    uid: {}\n  spec:\n    containers:\n",
         rfc3339(p.minute, 0),
         p.app,
         p.hash,
