@@ -253,6 +253,10 @@ pub fn pod_observations(
         let mut seen = Vec::new();
         for (i, cs) in statuses.0.iter().enumerate() {
             let Some(cs) = cs.get() else { continue };
+            // A status without a name is what is left of one cut short.
+            if cs.name.get().is_none() {
+                continue;
+            }
             let mut o = cs.observation(format, kind);
             (o.line, o.offset) = locate(kind, i).unwrap_or(pod_loc);
             pod_fields(&mut o, meta, spec, status);

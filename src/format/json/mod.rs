@@ -652,9 +652,17 @@ pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
         match bytes[pos] {
             b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'}' => pos += 1,
             b'{' => {
-                if !after_text && pos > 0 && pos - last >= min_piece {
-                    cuts.push(pos);
-                    last = pos;
+                // Cut at the line's start when only indentation precedes the
+                // brace, so the piece knows where the object's line begins.
+                let ls = scan::line_start(bytes, pos);
+                let cut = if bytes[ls..pos].iter().all(|c| matches!(c, b' ' | b'\t')) {
+                    ls
+                } else {
+                    pos
+                };
+                if !after_text && cut > last && cut - last >= min_piece {
+                    cuts.push(cut);
+                    last = cut;
                 }
                 after_text = false;
                 match scan::skip_container(bytes, pos) {
