@@ -10,3 +10,4 @@ mod grammar;
 mod listings;
 mod people;
 mod realworld;
+mod structured;
