@@ -219,8 +219,6 @@ impl Writer<'_> {
             Err(out) => return self.emit(out),
         };
         let ranges = split::plan(parser, text.bytes());
-        let mut first = true;
-        let total = unit.bytes.len() as u64;
         split::run(
             pool,
             ctx,
@@ -230,16 +228,13 @@ impl Writer<'_> {
             &ranges,
             1,
             offset,
-            &mut |mut out| {
-                if first {
-                    out.files = 1;
-                    out.bytes = total;
-                    first = false;
-                }
-                self.emit(out)
-            },
+            &mut |out| self.emit(out),
         )?;
-        Ok(())
+        // Bytes were counted piece by piece, for a live throughput.
+        self.emit(Output {
+            files: 1,
+            ..Output::default()
+        })
     }
 
     fn stream(

@@ -205,10 +205,8 @@ pub fn run(
                 offset,
                 &mut |mut out| {
                     // Byte counts follow the raw stream, told once per batch.
-                    if first {
-                        out.bytes = raw_now;
-                        first = false;
-                    }
+                    out.bytes = if first { raw_now } else { 0 };
+                    first = false;
                     emit(out)
                 },
             )?;

@@ -162,7 +162,9 @@ pub fn parse(parser: Parser, chunk: Chunk<'_>) -> Parsed {
 /// Parses, classifies, filters and renders one chunk.
 pub fn piece(ctx: &Ctx, path: &Arc<str>, parser: Parser, chunk: Chunk<'_>) -> Output {
     let parsed = parse(parser, chunk);
-    finish(ctx, path, parsed, chunk.bytes.len())
+    let mut out = finish(ctx, path, parsed, chunk.bytes.len());
+    out.bytes = chunk.bytes.len() as u64;
+    out
 }
 
 /// Classifies, filters and renders what a parser found in `input_len`
