@@ -222,7 +222,7 @@ impl Reader<'_> {
         let doc: Obj<Doc> = match serde_saphyr::from_str_with_options(&body, options()) {
             Ok(d) => d,
             Err(e) => {
-                let rel = e.location().map_or(0, |l| l.line() as u64);
+                let rel = e.location().map_or(0, |l| l.line());
                 let base = self.lines.at(self.text.as_bytes(), start);
                 let line = if rel > 0 { base + rel - 1 } else { base };
                 let msg = e.to_string();

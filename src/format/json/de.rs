@@ -323,17 +323,12 @@ impl<'de> Deserialize<'de> for Present {
 
 /// A value that is either an object `T` or a string (podman's `State` is an
 /// object for containers and a word such as `Running` for pods).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum ObjOrStr<'a, T> {
+    #[default]
     Absent,
     Obj(T),
     Str(Cow<'a, str>),
-}
-
-impl<T> Default for ObjOrStr<'_, T> {
-    fn default() -> Self {
-        ObjOrStr::Absent
-    }
 }
 
 impl<'de: 'a, 'a, T: Deserialize<'de>> Deserialize<'de> for ObjOrStr<'a, T> {

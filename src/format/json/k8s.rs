@@ -225,11 +225,7 @@ pub fn pod_observations(
     let mut out = Vec::new();
     let empty = List(Vec::new());
     let none = List(Vec::new());
-    let groups: [(
-        ContainerType,
-        &List<Obj<ContainerStatus>>,
-        &List<Obj<SpecContainer>>,
-    ); 3] = [
+    let groups: [Group<'_, '_>; 3] = [
         (
             ContainerType::Init,
             status.map_or(&empty, |s| &s.init_container_statuses),
@@ -307,6 +303,13 @@ pub fn pod_observations(
     }
     out
 }
+
+/// One kind of container: its statuses and its spec entries.
+type Group<'x, 'a> = (
+    ContainerType,
+    &'x List<Obj<ContainerStatus<'a>>>,
+    &'x List<Obj<SpecContainer<'a>>>,
+);
 
 /// Observations of a whole Pod.
 pub fn pod(
