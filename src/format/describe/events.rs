@@ -10,10 +10,34 @@ use super::lines::{trim, trim_end};
 /// One event row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Event {
-    pub reason: String,
-    pub message: String,
+    /// `Reason: message`, the form the record carries (built once).
+    pub text: String,
+    reason_len: usize,
     /// Container named by the SubObjectPath column or the 1.35+ fieldPath prefix.
     pub container: Option<String>,
+}
+
+impl Event {
+    /// An event from its cells.
+    pub fn new(reason: &str, message: &str, container: Option<String>) -> Event {
+        let mut text = String::with_capacity(reason.len() + 2 + message.len());
+        text.push_str(reason);
+        text.push_str(": ");
+        text.push_str(message);
+        Event {
+            text,
+            reason_len: reason.len(),
+            container,
+        }
+    }
+
+    pub fn reason(&self) -> &str {
+        &self.text[..self.reason_len]
+    }
+
+    pub fn message(&self) -> &str {
+        &self.text[self.reason_len + 2..]
+    }
 }
 
 /// The column layout announced by the header row.
@@ -213,11 +237,11 @@ fn make_event(reason: &[u8], message: &[u8], path: Option<&[u8]>) -> Event {
         container = Some(name);
         message = rest;
     }
-    Event {
-        reason: super::lines::text(reason),
-        message: super::lines::text(message),
-        container: container.map(super::lines::text),
-    }
+    Event::new(
+        &String::from_utf8_lossy(reason),
+        &String::from_utf8_lossy(message),
+        container.map(super::lines::text),
+    )
 }
 
 /// Pod-level events that concern every container of the pod.
@@ -237,8 +261,8 @@ const POD_LEVEL: &[&str] = &[
 
 /// What an event says about the containers of its pod.
 pub struct Target<'a> {
-    pub names: &'a [Option<String>],
-    pub images: &'a [Option<String>],
+    pub names: &'a [Option<&'a str>],
+    pub images: &'a [Option<&'a str>],
     /// Probe kinds per container: bit 0 liveness, 1 readiness, 2 startup.
     pub probes: &'a [u8],
 }
@@ -248,20 +272,20 @@ pub fn targets(event: &Event, t: &Target<'_>, out: &mut Vec<usize>) {
     out.clear();
     let n = t.names.len();
     if let Some(c) = &event.container {
-        out.extend((0..n).filter(|&i| t.names[i].as_deref() == Some(c.as_str())));
+        out.extend((0..n).filter(|&i| t.names[i] == Some(c.as_str())));
         return;
     }
-    if POD_LEVEL.contains(&event.reason.as_str()) {
+    if POD_LEVEL.contains(&event.reason()) {
         out.extend(0..n);
         return;
     }
-    let msg = event.message.as_bytes();
+    let msg = event.message().as_bytes();
     if let Some(i) = named_container(msg, t.names) {
         out.push(i);
         return;
     }
     if let Some(image) = quoted_after(msg, b"image \"") {
-        out.extend((0..n).filter(|&i| t.images[i].as_deref().map(str::as_bytes) == Some(image)));
+        out.extend((0..n).filter(|&i| t.images[i].map(str::as_bytes) == Some(image)));
         if !out.is_empty() {
             return;
         }
@@ -289,7 +313,7 @@ pub fn targets(event: &Event, t: &Target<'_>, out: &mut Vec<usize>) {
 
 /// The container a message names: `container app`, `container: app`,
 /// `container=app`, `container "app"`.
-fn named_container(msg: &[u8], names: &[Option<String>]) -> Option<usize> {
+fn named_container(msg: &[u8], names: &[Option<&str>]) -> Option<usize> {
     let finder = memmem::Finder::new(b"ontainer");
     for at in finder.find_iter(msg) {
         if at == 0 || !matches!(msg[at - 1], b'c' | b'C') {
@@ -316,7 +340,7 @@ fn named_container(msg: &[u8], names: &[Option<String>]) -> Option<usize> {
         }
         if let Some(i) = names
             .iter()
-            .position(|n| n.as_deref().map(str::as_bytes) == Some(token))
+            .position(|n| n.map(str::as_bytes) == Some(token))
         {
             return Some(i);
         }
@@ -367,9 +391,9 @@ mod tests {
         let r = b"  Warning  BackOff  2m (x10 over 9m)  kubelet  Back-off restarting failed container app in pod x";
         let (rest, e) = event_row(r, message_col).unwrap();
         assert_eq!(rest, b"");
-        assert_eq!(e.reason, "BackOff");
+        assert_eq!(e.reason(), "BackOff");
         assert_eq!(
-            e.message,
+            e.message(),
             "Back-off restarting failed container app in pod x"
         );
     }
@@ -378,8 +402,7 @@ mod tests {
     fn event_row_unaligned_and_prefixed() {
         let r = b"  Normal  Killing  5s  kubelet  spec.containers{web}: Stopping container web";
         let (_, e) = event_row(r, 60).unwrap();
-        assert_eq!(e.reason, "Killing");
-        assert_eq!(e.message, "Stopping container web");
+        assert_eq!(e.text, "Killing: Stopping container web");
         assert_eq!(e.container.as_deref(), Some("web"));
     }
 
@@ -387,19 +410,18 @@ mod tests {
     fn old_event_row_with_path() {
         let r = b"  1m\t\t1m\t\t1\t{kubelet n1}\tspec.containers{db}\tWarning\t\tUnhealthy\tLiveness probe failed: x";
         let (_, e) = old_event_row(r, true).unwrap();
-        assert_eq!(e.reason, "Unhealthy");
-        assert_eq!(e.message, "Liveness probe failed: x");
+        assert_eq!(e.text, "Unhealthy: Liveness probe failed: x");
         assert_eq!(e.container.as_deref(), Some("db"));
         let r = b"  1m\t\t1m\t\t1\t{default-scheduler }\t\t\tNormal\t\tScheduled\tSuccessfully assigned p to n1";
         let (_, e) = old_event_row(r, true).unwrap();
-        assert_eq!((e.reason.as_str(), e.container), ("Scheduled", None));
+        assert_eq!((e.reason(), e.container.as_deref()), ("Scheduled", None));
     }
 
     #[test]
     fn old_event_row_without_type() {
         let r = b"  1m\t1m\t2\t{kubelet n1}\tspec.containers{db}\tfailed\tFailed to pull image";
         let (_, e) = old_event_row(r, false).unwrap();
-        assert_eq!(e.reason, "failed");
+        assert_eq!(e.reason(), "failed");
         assert_eq!(e.container.as_deref(), Some("db"));
     }
 
@@ -417,8 +439,8 @@ mod tests {
 
     #[test]
     fn targets_by_name_probe_and_pod_level() {
-        let names = [Some("app".to_string()), Some("side".to_string())];
-        let images = [Some("a:1".to_string()), Some("b:1".to_string())];
+        let names = [Some("app"), Some("side")];
+        let images = [Some("a:1"), Some("b:1")];
         let probes = [1u8, 2u8];
         let t = Target {
             names: &names,
@@ -426,11 +448,7 @@ mod tests {
             probes: &probes,
         };
         let mut out = Vec::new();
-        let ev = |r: &str, m: &str| Event {
-            reason: r.into(),
-            message: m.into(),
-            container: None,
-        };
+        let ev = |r: &str, m: &str| Event::new(r, m, None);
         targets(
             &ev("Killing", "Container side failed liveness probe"),
             &t,

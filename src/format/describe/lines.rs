@@ -19,8 +19,21 @@ pub struct Field<'a> {
     pub value: &'a [u8],
 }
 
+/// `key-char = ALPHA / DIGIT / SP / "-" / "_" / "." / "(" / ")"`, as a table:
+/// this test runs on most bytes of most lines.
+static KEY_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-' | b'_' | b'.' | b'(' | b')');
+        b += 1;
+    }
+    t
+};
+
 fn is_key_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b'.' | b'(' | b')')
+    KEY_CHARS[usize::from(b)]
 }
 
 /// `indent = *SP`
@@ -128,7 +141,34 @@ pub fn trim(s: &[u8]) -> &[u8] {
 
 /// Text of a value (lossy for non-UTF-8 bytes).
 pub fn text(s: &[u8]) -> String {
-    String::from_utf8_lossy(s).into_owned()
+    match std::str::from_utf8(s) {
+        Ok(t) => t.to_owned(),
+        Err(_) => String::from_utf8_lossy(s).into_owned(),
+    }
+}
+
+/// Position of the next `\n` at or after `from`, eight bytes at a time: lines
+/// are short, and a SIMD search per line costs more to set up than it saves.
+pub fn find_newline(hay: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut i = from;
+    while let Some(word) = hay.get(i..i + 8) {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes) ^ NL;
+        // The lowest flagged byte is always a real zero (a `\n`).
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    hay.get(i..)?
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| i + p)
 }
 
 /// A value, or `None` for the placeholders describe prints for "nothing".
@@ -243,6 +283,20 @@ mod tests {
         let mut out = Vec::new();
         strip_ansi(b"\x1b[33mName:\x1b[0m  \x1b[1;36mweb\x1b[0m", &mut out);
         assert_eq!(out, b"Name:  web");
+    }
+
+    #[test]
+    fn find_newline_matches_a_plain_search() {
+        let hay = b"abc\ndefghijklmnop\n\nqrstuvwxyz0123456789\xff\x8a\n";
+        for from in 0..hay.len() {
+            let want = hay[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|p| from + p);
+            assert_eq!(find_newline(hay, from), want, "from {from}");
+        }
+        assert_eq!(find_newline(b"", 0), None);
+        assert_eq!(find_newline(b"x", 5), None);
     }
 
     #[test]

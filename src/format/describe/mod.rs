@@ -136,7 +136,8 @@ struct Driver<'a> {
     table: Option<Table>,
     hint_pod: Option<String>,
     hint_ns: Option<String>,
-    has_esc: bool,
+    /// Offset of the next ESC byte at or after the current line (`usize::MAX`: none).
+    next_esc: usize,
     scratch: Vec<u8>,
     /// The previous line was blank.
     prev_blank: bool,
@@ -159,7 +160,7 @@ impl<'a> Driver<'a> {
             table: None,
             hint_pod: None,
             hint_ns: None,
-            has_esc: memchr(0x1b, chunk.bytes).is_some(),
+            next_esc: memchr(0x1b, chunk.bytes).unwrap_or(usize::MAX),
             scratch: Vec::new(),
             prev_blank: false,
         }
@@ -174,13 +175,16 @@ impl<'a> Driver<'a> {
         };
         let mut no = self.first_line;
         while pos < bytes.len() {
-            let end = memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+            let end = lines::find_newline(bytes, pos).unwrap_or(bytes.len());
             let mut line = &bytes[pos..end];
             if let [head @ .., b'\r'] = line {
                 line = head;
             }
             let next = (end + 1).min(bytes.len());
-            if self.has_esc && memchr(0x1b, line).is_some() {
+            if self.next_esc < pos {
+                self.next_esc = memchr(0x1b, &bytes[pos..]).map_or(usize::MAX, |i| pos + i);
+            }
+            if self.next_esc < end {
                 let mut scratch = std::mem::take(&mut self.scratch);
                 strip_ansi(line, &mut scratch);
                 self.line(&scratch, no, pos, next);
@@ -492,7 +496,8 @@ impl<'a> Driver<'a> {
             }
             return;
         }
-        if let Some(f) = field(line)
+        if trim_end(line).ends_with(b":")
+            && let Some(f) = field(line)
             && matches!(f.key, b"Containers" | b"Init Containers")
             && f.value.is_empty()
         {
@@ -641,9 +646,8 @@ impl<'a> Driver<'a> {
         if continuing && !looks_like_prompt(rest) && self.cont_len < MESSAGE_CAP {
             self.cont_len += line.len() + 1;
             if let Some(ev) = self.pod.events.last_mut() {
-                ev.message.push('\n');
-                ev.message
-                    .push_str(&String::from_utf8_lossy(trim_end(line)));
+                ev.text.push('\n');
+                ev.text.push_str(&String::from_utf8_lossy(trim_end(line)));
             }
             return true;
         }
@@ -771,26 +775,34 @@ fn attribute_events(pod: &mut Pod) {
     if pod.events.is_empty() || pod.containers.is_empty() {
         return;
     }
-    let names: Vec<Option<String>> = pod
-        .containers
-        .iter()
-        .map(|c| c.obs.container.clone())
-        .collect();
-    let images: Vec<Option<String>> = pod.containers.iter().map(|c| c.obs.image.clone()).collect();
-    let probes: Vec<u8> = pod.containers.iter().map(|c| c.probes).collect();
-    let target = events::Target {
-        names: &names,
-        images: &images,
-        probes: &probes,
-    };
-    let mut hits = Vec::new();
-    for ev in &pod.events {
-        events::targets(ev, &target, &mut hits);
-        for &i in &hits {
-            let list = &mut pod.containers[i].obs.events;
-            if list.len() < MAX_CONTAINER_EVENTS {
-                list.push(format!("{}: {}", ev.reason, ev.message));
-            }
+    let mut pairs = Vec::new();
+    {
+        let names: Vec<Option<&str>> = pod
+            .containers
+            .iter()
+            .map(|c| c.obs.container.as_deref())
+            .collect();
+        let images: Vec<Option<&str>> = pod
+            .containers
+            .iter()
+            .map(|c| c.obs.image.as_deref())
+            .collect();
+        let probes: Vec<u8> = pod.containers.iter().map(|c| c.probes).collect();
+        let target = events::Target {
+            names: &names,
+            images: &images,
+            probes: &probes,
+        };
+        let mut hits = Vec::new();
+        for (e, ev) in pod.events.iter().enumerate() {
+            events::targets(ev, &target, &mut hits);
+            pairs.extend(hits.iter().map(|&c| (e, c)));
+        }
+    }
+    for (e, c) in pairs {
+        let list = &mut pod.containers[c].obs.events;
+        if list.len() < MAX_CONTAINER_EVENTS {
+            list.push(pod.events[e].text.clone());
         }
     }
 }
