@@ -26,8 +26,8 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
     pub fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
@@ -141,16 +141,16 @@ fn fate(rng: &mut Rng) -> Fate {
         },
         3 => Fate {
             state: St::Running,
-            last: Some(*rng.pick(CODES)),
+            last: Some(rng.pick(CODES)),
             restarts,
         },
         4..=5 => Fate {
             state: St::Waiting("CrashLoopBackOff"),
-            last: Some(*rng.pick(CODES)),
+            last: Some(rng.pick(CODES)),
             restarts: restarts + 1,
         },
         6 => Fate {
-            state: St::Waiting(*rng.pick(&[
+            state: St::Waiting(rng.pick(&[
                 "ImagePullBackOff",
                 "ErrImagePull",
                 "ContainerCreating",
@@ -165,7 +165,7 @@ fn fate(rng: &mut Rng) -> Fate {
             restarts: 0,
         },
         _ => {
-            let (c, r) = *rng.pick(CODES);
+            let (c, r) = rng.pick(CODES);
             Fate {
                 state: St::Terminated(c, r),
                 last: None,
@@ -211,7 +211,7 @@ const APPS: &[&str] = &[
 const SIDECARS: &[&str] = &["istio-proxy", "log-shipper", "metrics"];
 
 fn pod(rng: &mut Rng, i: usize) -> Pod {
-    let app = *rng.pick(APPS);
+    let app = rng.pick(APPS);
     let hash = rng.hex(10);
     let n = 1 + rng.below(3);
     let mut containers = vec![ctr(rng, app)];
@@ -226,7 +226,7 @@ fn pod(rng: &mut Rng, i: usize) -> Pod {
     let evicted = rng.chance(3);
     Pod {
         name: format!("{app}-{hash}-{}", &rng.hex(5)),
-        ns: *rng.pick(NAMESPACES),
+        ns: rng.pick(NAMESPACES),
         node: format!("worker-{}", rng.below(40)),
         ip: format!("10.244.{}.{}", rng.below(250), rng.below(250)),
         app,
