@@ -247,11 +247,10 @@ fn mixed_tree(name: &str) -> PathBuf {
     let t = tar(&members);
     write(&dir, "tree/a/b.tgz", &gz(&t));
     write(&dir, "tree/a/c.zip", &zip(&members));
-    write(
-        &dir,
-        "tree/b/big-describe.txt",
-        describe(4000, 0).as_bytes(),
-    );
+    // Over 4 MiB: parsed in pieces.
+    let big = describe(9000, 0);
+    assert!(big.len() > 4 << 20);
+    write(&dir, "tree/b/big-describe.txt", big.as_bytes());
     for i in 0..40usize {
         write(
             &dir,
@@ -275,7 +274,7 @@ fn output_is_identical_for_any_jobs() {
     let two = exitparse(&["--jobs", "2", s(&tree)], None);
     let many = exitparse(&["--jobs", "7", s(&tree)], None);
     assert_eq!(one.status, 0, "{}", one.stderr);
-    assert!(one.stdout.lines().count() > 4000);
+    assert!(one.stdout.lines().count() > 9000);
     assert!(one.stdout == two.stdout, "--jobs 1 and --jobs 2 differ");
     assert!(one.stdout == many.stdout, "--jobs 1 and --jobs 7 differ");
     assert_eq!(one.stderr, two.stderr);
@@ -294,18 +293,20 @@ fn output_is_identical_for_any_jobs() {
 #[test]
 fn big_file_via_mmap_and_via_stdin_give_the_same_records() {
     let dir = scratch("engine-mmap-stdin");
-    let text = describe(6000, 0);
+    // Over 4 MiB: parsed in pieces, whose lines and offsets must join up.
+    let text = describe(12000, 0);
+    assert!(text.len() > 6 << 20);
     let p = write(&dir, "big.txt", text.as_bytes());
     let file = exitparse(&["-j", "2", s(&p)], None);
     let piped = exitparse(&["-j", "2"], Some(text.as_bytes()));
     assert_eq!(file.status, 0, "{}", file.stderr);
     assert_eq!(piped.status, 0, "{}", piped.stderr);
     let recs = file.records();
-    assert_eq!(recs.len(), 6000);
-    assert_eq!(recs[5999]["pod"], "pod-5999");
+    assert_eq!(recs.len(), 12000);
+    assert_eq!(recs[11999]["pod"], "pod-11999");
     // Lines and offsets are absolute across the pieces: the last record
     // points at its container's line as the first one does.
-    for r in [&recs[0], &recs[5999]] {
+    for r in [&recs[0], &recs[6000], &recs[11999]] {
         let line = r["source"]["line"].as_u64().unwrap() as usize;
         assert_eq!(text.lines().nth(line - 1).unwrap(), "  app:");
         let offset = r["source"]["offset"].as_u64().unwrap() as usize;
