@@ -21,7 +21,7 @@ pub enum ContainerKey {
     Other,
 }
 
-/// `container-key = "Container ID" / "Image" / "State" / "Last State" / "Last Termination State" / "Ready" / "Restart Count" / probe-key / other-container-key`
+/// `container-key = "Container ID" / "Image" / "State" / "Last State" / "Last Termination State" / "Ready" / "Restart Count" / "Liveness" / "Readiness" / "Startup" / keys that only end a State block`
 pub fn container_key(key: &[u8]) -> Option<ContainerKey> {
     use ContainerKey::*;
     Some(match key {

@@ -78,6 +78,12 @@ pub fn event_header(line: &[u8]) -> IResult<&[u8], Table> {
     Ok((&[], Table::Old { has_type }))
 }
 
+/// `dash-row = indent-2 1*( "-" / %x2500 / sep ) eol` (1.1 drew it with
+/// box-drawing characters)
+pub fn dash_row(rest: &[u8]) -> bool {
+    rest.starts_with(b"---") || rest.starts_with("─".as_bytes())
+}
+
 /// `event-type = "Normal" / "Warning"`
 pub fn event_type(input: &[u8]) -> IResult<&[u8], &[u8]> {
     let (rest, w) = word(input)?;

@@ -32,7 +32,8 @@ static KEY_CHARS: [bool; 256] = {
     t
 };
 
-fn is_key_char(b: u8) -> bool {
+/// `key-char = ALPHA / DIGIT / SP / "-" / "_" / "." / "(" / ")"`
+pub fn key_char(b: u8) -> bool {
     KEY_CHARS[usize::from(b)]
 }
 
@@ -42,7 +43,7 @@ pub fn indent(input: &[u8]) -> IResult<&[u8], usize> {
     Ok((rest, sp.len()))
 }
 
-/// `key = ALPHA-OR-DIGIT *key-char`
+/// `key = ( ALPHA / DIGIT ) *key-char`
 pub fn key(input: &[u8]) -> IResult<&[u8], &[u8]> {
     if !input.first().is_some_and(u8::is_ascii_alphanumeric) {
         return Err(nom::Err::Error(nom::error::Error::new(
@@ -50,7 +51,7 @@ pub fn key(input: &[u8]) -> IResult<&[u8], &[u8]> {
             nom::error::ErrorKind::Alpha,
         )));
     }
-    take_while1(is_key_char).parse(input)
+    take_while1(key_char).parse(input)
 }
 
 /// `sep = 1*(SP / HTAB)`
@@ -137,6 +138,12 @@ pub fn trim(s: &[u8]) -> &[u8] {
     let s = trim_end(s);
     let n = s.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
     &s[n..]
+}
+
+/// `eol = [ CR ] LF / end-of-input` — the line without its CR (files saved
+/// on Windows).
+pub fn eol(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// Text of a value (lossy for non-UTF-8 bytes).

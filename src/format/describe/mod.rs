@@ -42,6 +42,8 @@ const MESSAGE_CAP: usize = 16 * 1024;
 const MAX_EVENTS: usize = 1000;
 const MAX_CONTAINER_EVENTS: usize = 200;
 
+/// `parse = *( pod / fragment / junk-line )`
+///
 /// Parses one chunk of describe text into one observation per container.
 pub fn parse(chunk: Chunk<'_>) -> Parsed {
     let mut d = Driver::new(chunk);
@@ -61,7 +63,8 @@ pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
             continue;
         }
         let before = &bytes[..at];
-        let after_blank = before.ends_with(b"\n") || before.ends_with(b"\n\r");
+        let after_blank = (before.ends_with(b"\n") || before.ends_with(b"\n\r"))
+            && pod::name_line(&bytes[start..]).is_ok();
         let next = next_line_at(bytes, start);
         if after_blank && next.is_some_and(|l| l.starts_with(b"Namespace:")) {
             cuts.push(start);
@@ -176,10 +179,7 @@ impl<'a> Driver<'a> {
         let mut no = self.first_line;
         while pos < bytes.len() {
             let end = lines::find_newline(bytes, pos).unwrap_or(bytes.len());
-            let mut line = &bytes[pos..end];
-            if let [head @ .., b'\r'] = line {
-                line = head;
-            }
+            let line = lines::eol(&bytes[pos..end]);
             let next = (end + 1).min(bytes.len());
             if self.next_esc < pos {
                 self.next_esc = memchr(0x1b, &bytes[pos..]).map_or(usize::MAX, |i| pos + i);
@@ -241,7 +241,7 @@ impl<'a> Driver<'a> {
                 if self.ends_state_message(line, next) {
                     self.close_message(w);
                 } else {
-                    self.append_message(w, line);
+                    self.message_continuation(w, line);
                     return;
                 }
             }
@@ -289,7 +289,7 @@ impl<'a> Driver<'a> {
             0 => self.level0(line, no, pos, next),
             1..=3 => self.level1(line, ind, no, pos, next),
             4 | 5 => self.level2(line, no, pos),
-            _ => self.level3(line, no),
+            _ => self.state_detail(line, no),
         }
     }
 
@@ -319,7 +319,9 @@ impl<'a> Driver<'a> {
             && self.next_is_namespace(next, ind)
     }
 
-    fn append_message(&mut self, w: usize, line: &[u8]) {
+    /// `message-continuation = *( VCHAR / WSP / %x80-FF ) eol` — one more
+    /// line of a termination message, kept as printed.
+    fn message_continuation(&mut self, w: usize, line: &[u8]) {
         self.cont_len += line.len() + 1;
         if let Some(state) = self.cur.as_mut().and_then(|c| state_mut(c, w))
             && let Some(m) = &mut state.message
@@ -349,16 +351,16 @@ impl<'a> Driver<'a> {
 
     fn level0(&mut self, line: &[u8], no: u64, pos: usize, next: usize) {
         let Some(f) = field(line) else {
-            self.junk(line);
+            self.junk_line(line);
             return;
         };
         if let Some(label) = pod_label(f.key) {
-            self.pod_field(label, f, line, no, next);
+            self.pod_line(label, f, line, no, next);
             return;
         }
         if let Some(k) = container_key(f.key) {
             // A container field that lost its indentation (`State:` at column 0).
-            self.container_field(k, f, no, pos);
+            self.container_line(k, f, no, pos);
             return;
         }
         if let Sub::State(w) = self.sub
@@ -383,10 +385,11 @@ impl<'a> Driver<'a> {
             self.start_container(Some(name), no, pos);
             return;
         }
-        self.junk(line);
+        self.junk_line(line);
     }
 
-    fn pod_field(&mut self, label: PodLabel, f: Field<'_>, line: &[u8], no: u64, next: usize) {
+    /// `pod-line = pod-label ":" [ sep value ] eol`
+    fn pod_line(&mut self, label: PodLabel, f: Field<'_>, line: &[u8], no: u64, next: usize) {
         let header = matches!(self.section, Section::None | Section::Header);
         match label {
             PodLabel::Name => {
@@ -467,9 +470,10 @@ impl<'a> Driver<'a> {
         self.sub = Sub::None;
     }
 
-    /// A line that is not a describe field: a prompt, a command, a note.
-    /// `kubectl describe pod NAME -n NS` names the pod that follows.
-    fn junk(&mut self, line: &[u8]) {
+    /// `junk-line = *( VCHAR / WSP / %x80-FF ) eol` — a line that is not a
+    /// describe field: a prompt, a command, a note. `kubectl describe pod
+    /// NAME -n NS` (`command-hint`) names the pod that follows.
+    fn junk_line(&mut self, line: &[u8]) {
         if memmem::find(line, b"describe").is_none() {
             return;
         }
@@ -511,7 +515,7 @@ impl<'a> Driver<'a> {
     fn level2(&mut self, line: &[u8], no: u64, pos: usize) {
         let Some(f) = field(line) else { return };
         if let Some(k) = container_key(f.key) {
-            self.container_field(k, f, no, pos);
+            self.container_line(k, f, no, pos);
             return;
         }
         if let Sub::State(w) = self.sub
@@ -526,7 +530,8 @@ impl<'a> Driver<'a> {
         }
     }
 
-    fn container_field(&mut self, k: ContainerKey, f: Field<'_>, no: u64, pos: usize) {
+    /// `container-line = indent-4 container-key ":" [ sep value ] eol *deeper-line`
+    fn container_line(&mut self, k: ContainerKey, f: Field<'_>, no: u64, pos: usize) {
         let repeated = match (&self.cur, k) {
             (Some(c), ContainerKey::State) => c.saw_state[0],
             (Some(c), ContainerKey::LastState) => c.saw_state[1],
@@ -588,7 +593,8 @@ impl<'a> Driver<'a> {
 
     // ---- level 3 ---------------------------------------------------------
 
-    fn level3(&mut self, line: &[u8], no: u64) {
+    /// `state-detail = indent-6 detail-key ":" [ sep value ] eol / message-continuation`
+    fn state_detail(&mut self, line: &[u8], no: u64) {
         let Sub::State(w) = self.sub else { return };
         let Some(f) = field(line) else { return };
         if let Some(d) = detail_key(f.key) {
@@ -613,6 +619,8 @@ impl<'a> Driver<'a> {
 
     // ---- events ----------------------------------------------------------
 
+    /// `events-line = event-header / dash-row / event-row / old-event-row / event-continuation`
+    ///
     /// Handles a line of the Events section; `false` leaves it to the
     /// general dispatch (a new pod, or a fragment pasted after the table).
     fn events_line(&mut self, line: &[u8], rest: &[u8], ind: usize) -> bool {
@@ -626,7 +634,7 @@ impl<'a> Driver<'a> {
                 self.cont = Cont::None;
                 return true;
             }
-            if rest.starts_with(b"---") || rest.starts_with("─".as_bytes()) {
+            if events::dash_row(rest) {
                 return true;
             }
             let row = match self.table {
@@ -643,16 +651,25 @@ impl<'a> Driver<'a> {
                 return true;
             }
         }
-        if continuing && !looks_like_prompt(rest) && self.cont_len < MESSAGE_CAP {
-            self.cont_len += line.len() + 1;
-            if let Some(ev) = self.pod.events.last_mut() {
-                ev.text.push('\n');
-                ev.text.push_str(&String::from_utf8_lossy(trim_end(line)));
-            }
+        if continuing && self.event_continuation(line, rest) {
             return true;
         }
         self.cont = Cont::None;
         false
+    }
+
+    /// `event-continuation = *( VCHAR / WSP / %x80-FF ) eol` — a line of a
+    /// multi-line event message (kept unless it looks like a prompt).
+    fn event_continuation(&mut self, line: &[u8], rest: &[u8]) -> bool {
+        if looks_like_prompt(rest) || self.cont_len >= MESSAGE_CAP {
+            return false;
+        }
+        self.cont_len += line.len() + 1;
+        if let Some(ev) = self.pod.events.last_mut() {
+            ev.text.push('\n');
+            ev.text.push_str(&String::from_utf8_lossy(trim_end(line)));
+        }
+        true
     }
 
     // ---- pods and containers ---------------------------------------------
@@ -817,6 +834,8 @@ fn looks_like_prompt(t: &[u8]) -> bool {
             .any(|p| memmem::find(&t[..t.len().min(80)], p).is_some())
 }
 
+/// `command-hint = *VCHAR kubectl-word *( SP word ) SP "describe" SP ( "pod" / "pods" / "po" ) ["/" dns-label] *( SP word )`
+///
 /// Pod name and namespace from `kubectl [-n NS] describe pod[s] [NAME] [-n NS]`.
 fn command_hint(line: &[u8]) -> Option<(Option<String>, Option<String>)> {
     let text = String::from_utf8_lossy(line);

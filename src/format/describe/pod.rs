@@ -25,7 +25,7 @@ pub enum PodLabel {
     Trailer,
 }
 
-/// `pod-label = "Name" / "Namespace" / "Node" / "Status" / "Reason" / "Message" / "Start Time" / header-label / section-label / trailer-label`
+/// `pod-label = "Name" / "Namespace" / "Node" / "Status" / "Reason" / "Message" / "Start Time" / "Init Containers" / "Containers" / "Ephemeral Containers" / "Events" / header labels / trailer labels`
 pub fn pod_label(key: &[u8]) -> Option<PodLabel> {
     use PodLabel::*;
     Some(match key {
@@ -73,6 +73,22 @@ pub fn pod_label(key: &[u8]) -> Option<PodLabel> {
     })
 }
 
+/// `name-line = "Name:" sep value eol` — a pod's first line; gives the name.
+pub fn name_line(input: &[u8]) -> nom::IResult<&[u8], &[u8]> {
+    use nom::Parser;
+    let (rest, _) = nom::bytes::complete::tag("Name:").parse(input)?;
+    let (rest, _) = super::lines::sep(rest)?;
+    let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    let name = trim(&rest[..len]);
+    if name.is_empty() {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            rest,
+            nom::error::ErrorKind::Verify,
+        )));
+    }
+    Ok((&rest[len..], name))
+}
+
 /// `node-value = node-name ["/" host-ip] / "<none>"` — only the node name is kept.
 pub fn node_value(value: &[u8]) -> Option<String> {
     let value = trim(value);
@@ -80,7 +96,7 @@ pub fn node_value(value: &[u8]) -> Option<String> {
     opt_text(name)
 }
 
-/// `status-value = phase / "Terminating" SP "(" … ")"` — the phase, or
+/// `phase-value = phase / "Terminating" SP "(" … ")"` — the phase, or
 /// `None` when kubectl shows Terminating (or anything else) instead.
 pub fn phase_value(value: &[u8]) -> Option<String> {
     match trim(value) {
@@ -117,6 +133,13 @@ mod tests {
         assert_eq!(pod_label(b"Controlled By"), Some(PodLabel::Header));
         assert_eq!(pod_label(b"QoS Class"), Some(PodLabel::Trailer));
         assert_eq!(pod_label(b"apiVersion"), None);
+    }
+
+    #[test]
+    fn name_line_needs_a_value() {
+        assert_eq!(name_line(b"Name:  web-1\nNamespace:"), Ok((&b"\nNamespace:"[..], &b"web-1"[..])));
+        assert!(name_line(b"Name:\n").is_err());
+        assert!(name_line(b"Names:  x").is_err());
     }
 
     #[test]

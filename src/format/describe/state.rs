@@ -151,6 +151,8 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// `rfc1123z = day-name "," SP 2DIGIT SP month SP 4DIGIT SP 2DIGIT ":" 2DIGIT ":" 2DIGIT SP ( "+" / "-" ) 4DIGIT`
+///
 /// Fast path for the one layout every kubectl prints, RFC1123Z
 /// (`Tue, 04 Mar 2025 09:40:02 +0100`), giving exactly what
 /// [`crate::timefmt::normalize`] gives; `None` sends anything else (zone
