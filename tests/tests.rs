@@ -5,6 +5,7 @@
 mod util;
 
 mod cli;
+mod describe;
 mod engine;
 mod grammar;
 mod listings;

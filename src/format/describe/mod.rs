@@ -747,11 +747,12 @@ impl<'a> Driver<'a> {
         }
         let mut pod = std::mem::take(&mut self.pod);
         attribute_events(&mut pod);
-        if pod.name.is_none() {
+        // A command line names only a paste that lacks the pod's header.
+        if pod.line == 0 {
             pod.name.clone_from(&self.hint_pod);
-        }
-        if pod.namespace.is_none() {
-            pod.namespace.clone_from(&self.hint_ns);
+            if pod.namespace.is_none() {
+                pod.namespace.clone_from(&self.hint_ns);
+            }
         }
         for c in pod.containers {
             let mut obs = c.obs;

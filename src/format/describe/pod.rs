@@ -137,7 +137,10 @@ mod tests {
 
     #[test]
     fn name_line_needs_a_value() {
-        assert_eq!(name_line(b"Name:  web-1\nNamespace:"), Ok((&b"\nNamespace:"[..], &b"web-1"[..])));
+        assert_eq!(
+            name_line(b"Name:  web-1\nNamespace:"),
+            Ok((&b"\nNamespace:"[..], &b"web-1"[..]))
+        );
         assert!(name_line(b"Name:\n").is_err());
         assert!(name_line(b"Names:  x").is_err());
     }

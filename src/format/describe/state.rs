@@ -40,7 +40,7 @@ pub fn exit_code(input: &[u8]) -> IResult<&[u8], i64> {
 /// Reads a whole value as an integer (`exit-code` followed by nothing).
 pub fn integer(value: &[u8]) -> Option<i64> {
     match exit_code(super::lines::trim(value)) {
-        Ok((rest, n)) if rest.is_empty() => Some(n),
+        Ok((b"", n)) => Some(n),
         _ => None,
     }
 }
