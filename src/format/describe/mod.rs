@@ -144,6 +144,8 @@ struct Driver<'a> {
     scratch: Vec<u8>,
     /// The previous line was blank.
     prev_blank: bool,
+    /// Indent of level-2 container fields when a fragment is pasted deeper.
+    field_indent: Option<usize>,
 }
 
 impl<'a> Driver<'a> {
@@ -166,6 +168,7 @@ impl<'a> Driver<'a> {
             next_esc: memchr(0x1b, chunk.bytes).unwrap_or(usize::MAX),
             scratch: Vec::new(),
             prev_blank: false,
+            field_indent: None,
         }
     }
 
@@ -289,7 +292,7 @@ impl<'a> Driver<'a> {
             0 => self.level0(line, no, pos, next),
             1..=3 => self.level1(line, ind, no, pos, next),
             4 | 5 => self.level2(line, no, pos),
-            _ => self.state_detail(line, no),
+            _ => self.state_detail(line, ind, no, pos),
         }
     }
 
@@ -500,13 +503,20 @@ impl<'a> Driver<'a> {
             }
             return;
         }
-        if trim_end(line).ends_with(b":")
-            && let Some(f) = field(line)
-            && matches!(f.key, b"Containers" | b"Init Containers")
-            && f.value.is_empty()
-        {
+        let Some(f) = field(line) else { return };
+        if matches!(f.key, b"Containers" | b"Init Containers") && f.value.is_empty() {
             // `  Containers:` opens a pod template (describe deploy/rs/job).
             self.enter_section(Section::Template);
+        } else if let Some(k) = container_key(f.key)
+            && self.section != Section::Header
+            && (self.section != Section::None || k.is_strong())
+        {
+            // A paste that lost indentation: fields one level up.
+            self.container_line(k, f, no, pos);
+        } else if let Sub::State(w) = self.sub
+            && let Some(d) = detail_key(f.key)
+        {
+            self.detail(w, d, f.value, no);
         }
     }
 
@@ -594,11 +604,28 @@ impl<'a> Driver<'a> {
     // ---- level 3 ---------------------------------------------------------
 
     /// `state-detail = indent-6 detail-key ":" [ sep value ] eol / message-continuation`
-    fn state_detail(&mut self, line: &[u8], no: u64) {
-        let Sub::State(w) = self.sub else { return };
+    fn state_detail(&mut self, line: &[u8], ind: usize, no: u64, pos: usize) {
+        // Under Limits/Environment/Mounts the level-3 lines are not ours (the
+        // common case, decided before reading the line).
+        let at_fields = self.field_indent == Some(ind);
+        if self.sub == Sub::Other && !at_fields {
+            return;
+        }
         let Some(f) = field(line) else { return };
-        if let Some(d) = detail_key(f.key) {
+        if let Sub::State(w) = self.sub
+            && !at_fields
+            && let Some(d) = detail_key(f.key)
+        {
             self.detail(w, d, f.value, no);
+            return;
+        }
+        // A fragment pasted with extra indentation: its container fields sit
+        // deeper than level 2; the first one sets where they are.
+        if let Some(k) = container_key(f.key)
+            && (at_fields || (self.field_indent.is_none() && k.is_strong()))
+        {
+            self.field_indent = Some(ind);
+            self.container_line(k, f, no, pos);
         }
     }
 
@@ -680,10 +707,14 @@ impl<'a> Driver<'a> {
         self.pod.line = no;
         self.section = Section::Header;
         self.base = base;
+        self.field_indent = None;
     }
 
     fn start_container(&mut self, name: Option<&[u8]>, no: u64, pos: usize) {
         self.finish_container(false);
+        if name.is_some() {
+            self.field_indent = None;
+        }
         if !self.section.has_containers() {
             self.section = Section::Containers;
         }
