@@ -160,11 +160,6 @@ fn error_messages() {
             "unreadable timestamp \"yesterday\"",
         ),
         (
-            "    State:  Running\n    Restart Count:  many\n",
-            7,
-            "unreadable restart count \"many\"",
-        ),
-        (
             "    Container ID:  docker://x\n    Image:  i\n",
             5,
             "truncated pod: container \"c\" has no State line",

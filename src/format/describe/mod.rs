@@ -503,6 +503,14 @@ impl<'a> Driver<'a> {
             }
             return;
         }
+        if ind == 2
+            && self.section.has_containers()
+            && let Some(name) = redacted_name(line)
+        {
+            // `  <name>:` / `  ████:`: a name someone hid; still a new container.
+            self.start_container(Some(name), no, pos);
+            return;
+        }
         let Some(f) = field(line) else { return };
         if matches!(f.key, b"Containers" | b"Init Containers") && f.value.is_empty() {
             // `  Containers:` opens a pod template (describe deploy/rs/job).
@@ -588,11 +596,8 @@ impl<'a> Driver<'a> {
             }
             ContainerKey::RestartCount => {
                 c.status_evidence = true;
+                // A redacted or elided count is not worth failing the input.
                 c.obs.restart_count = integer(f.value);
-                if c.obs.restart_count.is_none() && opt_text(f.value).is_some() {
-                    let v = lines::text(trim(f.value));
-                    self.error(no, format!("unreadable restart count {v:?}"));
-                }
             }
             ContainerKey::Liveness => c.probes |= 1,
             ContainerKey::Readiness => c.probes |= 2,
@@ -856,6 +861,19 @@ fn attribute_events(pod: &mut Pod) {
     }
 }
 
+/// A level-1 `name:` line whose name is not a DNS label (redacted or
+/// placeholder: `<container>`, `█████`): no blank and no other colon.
+fn redacted_name(line: &[u8]) -> Option<&[u8]> {
+    let t = trim(line);
+    let name = t.strip_suffix(b":")?;
+    let plain = !name.is_empty()
+        && !name
+            .iter()
+            .any(|&b| b == b':' || b == b' ' || b == b'\t' || b.is_ascii_control());
+    // Labels (`Limits:`) are capitalised ASCII words; names never are.
+    (plain && !name[0].is_ascii_uppercase()).then_some(name)
+}
+
 /// A shell prompt or command line after a table, not a message line.
 fn looks_like_prompt(t: &[u8]) -> bool {
     let t = trim_end(t);
@@ -932,6 +950,17 @@ fn command_hint(line: &[u8]) -> Option<(Option<String>, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacted_names() {
+        assert_eq!(
+            redacted_name("  \u{2588}\u{2588}\u{2588}:".as_bytes()),
+            Some("\u{2588}\u{2588}\u{2588}".as_bytes())
+        );
+        assert_eq!(redacted_name(b"  <my-app>:"), Some(&b"<my-app>"[..]));
+        assert_eq!(redacted_name(b"  Limits:"), None);
+        assert_eq!(redacted_name(b"  IP:  10.0.0.1"), None);
+    }
 
     #[test]
     fn command_hints() {
