@@ -152,6 +152,16 @@ fn matches<'o>(
                 .is_some_and(|p| reasons.iter().any(|r| r == p)),
         )?;
     }
+    if let Some(phases) = &alt.pod_phases {
+        check(
+            obs.pod_phase
+                .as_deref()
+                .is_some_and(|p| phases.iter().any(|x| x == p)),
+        )?;
+    }
+    if let Some(known) = alt.code_known {
+        check(code.is_some() == known)?;
+    }
     if let Some(flag) = alt.oom_flag {
         check(judged.terminated && judged.state.oom_killed.unwrap_or(false) == flag)?;
     }
@@ -330,6 +340,7 @@ impl Placeholders<'_> {
                 .reason
                 .clone()
                 .unwrap_or_else(|| "no reason given".to_string()),
+            "pod_reason" => self.obs.pod_reason.clone().unwrap_or_default(),
             "message" => first_line(self.judged.state.message.as_deref()),
             "signal" => self.signal.unwrap_or("an unknown signal").to_string(),
             "signal_meaning" => self

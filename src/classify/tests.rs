@@ -280,3 +280,36 @@ fn summary_is_capitalized_and_names_the_container() {
         c.summary
     );
 }
+
+#[test]
+fn listing_reasons_without_codes() {
+    let mut completed = terminated(Some("Completed"), 0);
+    completed.exit_code = None;
+    assert_eq!(category(&obs(completed, None)), "completed");
+
+    let mut error = terminated(Some("Init:Error"), 0);
+    error.exit_code = None;
+    let c = classify(&obs(error, None));
+    assert_eq!(c.category, "unknown");
+    assert!(
+        c.summary.contains("does not show its exit code"),
+        "{}",
+        c.summary
+    );
+}
+
+#[test]
+fn pending_pod_without_container_status() {
+    let mut o = obs(State::new(Status::Unknown), None);
+    o.pod_phase = Some("Pending".to_string());
+    assert_eq!(category(&o), "pending");
+}
+
+#[test]
+fn pod_level_failure_is_named_when_the_container_says_nothing() {
+    let mut o = obs(State::new(Status::Unknown), None);
+    o.pod_reason = Some("NodeLost".to_string());
+    let c = classify(&o);
+    assert_eq!(c.category, "unknown");
+    assert!(c.summary.contains("NodeLost"), "{}", c.summary);
+}
