@@ -291,6 +291,9 @@ impl<'b> Reader<'b> {
     /// Reads the object at `pos`; returns where reading goes on.
     fn object(&mut self, pos: usize, top: bool) -> usize {
         let b = self.b;
+        if let Some(end) = self.inspect_fast(pos) {
+            return end;
+        }
         let mut stream = serde_json::Deserializer::from_slice(&b[pos..]).into_iter::<Any>();
         match stream.next() {
             Some(Ok(any)) => {
@@ -301,6 +304,51 @@ impl<'b> Reader<'b> {
             _ if !top => scan::skip_value(b, pos).unwrap_or(b.len()),
             _ => self.recover(pos),
         }
+    }
+
+    /// The hot path for docker/podman container objects, most of whose
+    /// bytes (HostConfig, NetworkSettings, GraphDriver …) say nothing about
+    /// the exit: the members are walked at memchr speed and only the few
+    /// read are deserialized. Anything that is not plainly a container
+    /// (another kind's keys, a `State` that is not an object, a member
+    /// that does not parse) returns `None` for the general path, which also
+    /// reports broken JSON.
+    fn inspect_fast(&mut self, pos: usize) -> Option<usize> {
+        let b = self.b;
+        let mut any = Any::default();
+        let mut ok = true;
+        let end = scan::walk_object(b, pos, |key, vs, ve| {
+            let v = &b[vs..ve];
+            fn read<'a, T: Deserialize<'a>>(v: &'a [u8], ok: &mut bool) -> T
+            where
+                T: Default,
+            {
+                serde_json::from_slice(v).unwrap_or_else(|_| {
+                    *ok = false;
+                    T::default()
+                })
+            }
+            match key {
+                b"State" if v.first() == Some(&b'{') => {
+                    any.docker_state = ObjOrStr::Obj(read(v, &mut ok));
+                }
+                b"State" | b"apiVersion" | b"kind" | b"items" | b"status" | b"info"
+                | b"metadata" | b"spec" => return false,
+                b"Id" => any.id = read(v, &mut ok),
+                b"Name" => any.name = read(v, &mut ok),
+                b"RestartCount" => any.docker_restart_count = read(v, &mut ok),
+                b"Config" => any.config = read(v, &mut ok),
+                b"ImageName" => any.image_name = read(v, &mut ok),
+                b"IsInfra" => any.is_infra = read(v, &mut ok),
+                _ => {}
+            }
+            ok
+        })?;
+        if !matches!(any.docker_state, ObjOrStr::Obj(_)) {
+            return None;
+        }
+        self.dispatch(&any, Src::Bytes { start: pos, end }, pos, false);
+        Some(end)
     }
 
     /// The slow path for an object serde rejected.
@@ -644,6 +692,9 @@ fn resync(b: &[u8], start: usize, err_at: usize) -> usize {
 /// line (its name may come from that line). Stops cutting at the first
 /// thing it cannot skip exactly.
 pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
+    if let Some(cuts) = indented_array_cuts(bytes, min_piece) {
+        return cuts;
+    }
     let mut cuts = Vec::new();
     let mut last = 0;
     let mut pos = 0;
@@ -682,6 +733,89 @@ pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
         }
     }
     cuts
+}
+
+/// Cuts of a machine-indented array (`docker|podman|crictl inspect`, a
+/// troubleshoot pod array) found from line starts alone: JSON strings hold
+/// no raw newline, so every line starts outside a string, and an indenting
+/// encoder puts a top-level element's `{` and `},` alone on lines at one
+/// indentation that nothing deeper uses. Only the indentation of each line
+/// is looked at, so this runs at memchr speed. `None` unless the input
+/// starts with `[` and a lone `{`; stops cutting at the first line that
+/// does not fit that layout (text, another structure), which is always
+/// safe.
+fn indented_array_cuts(b: &[u8], min_piece: usize) -> Option<Vec<usize>> {
+    let indent = |line: &[u8]| line.iter().take_while(|&&c| c == b' ').count();
+    let mut lines = LineIter { b, pos: 0 };
+    // `[` alone (possibly indented), then the first element's `{` alone.
+    let (_, first) = lines.by_ref().find(|(_, l)| !trim(l).is_empty())?;
+    if &trim(first)[indent(first)..] != b"[" {
+        return None;
+    }
+    let (start, open) = lines.next()?;
+    let k = indent(open);
+    if &trim(open)[k..] != b"{" {
+        return None;
+    }
+    let mut cuts = Vec::new();
+    let mut last = start;
+    let mut closed = false;
+    for (at, line) in lines {
+        let t = trim(line);
+        let ind = indent(t);
+        if ind == t.len() {
+            continue;
+        }
+        if ind < k {
+            break;
+        }
+        if ind > k {
+            continue;
+        }
+        match &t[ind..] {
+            b"}," => closed = true,
+            b"}" => closed = false,
+            b"{" if closed => {
+                closed = false;
+                if at - last >= min_piece {
+                    cuts.push(at);
+                    last = at;
+                }
+            }
+            _ => break,
+        }
+    }
+    Some(cuts)
+}
+
+/// A line without trailing blanks or `\r`.
+fn trim(line: &[u8]) -> &[u8] {
+    let n = line
+        .iter()
+        .rev()
+        .take_while(|c| matches!(c, b' ' | b'\t' | b'\r'))
+        .count();
+    &line[..line.len() - n]
+}
+
+/// `(start, line)` of each line of `b`, without its `\n`.
+struct LineIter<'b> {
+    b: &'b [u8],
+    pos: usize,
+}
+
+impl<'b> Iterator for LineIter<'b> {
+    type Item = (usize, &'b [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.b.len() {
+            return None;
+        }
+        let start = self.pos;
+        let end = memchr::memchr(b'\n', &self.b[start..]).map_or(self.b.len(), |k| start + k);
+        self.pos = end + 1;
+        Some((start, &self.b[start..end]))
+    }
 }
 
 #[cfg(test)]

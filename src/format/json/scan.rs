@@ -6,7 +6,7 @@
 //! (`{}` or `[]`) plus strings: inside valid JSON the other pair is balanced,
 //! so it cannot change where the value ends.
 
-use memchr::{memchr, memchr2, memchr3};
+use memchr::{memchr, memchr2};
 
 /// Index just past the closing quote of the string whose body starts at `i`
 /// (just after its opening quote); `None` when the input ends first.
@@ -22,7 +22,9 @@ pub fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// Index just past the object or array that opens at `i` (`b[i]` is `{` or
-/// `[`); `None` when it does not close before the input ends.
+/// `[`); `None` when it does not close before the input ends. A plain byte
+/// loop: pretty-printed dumps are mostly short strings and indentation, for
+/// which a memchr call per string costs more than it saves.
 pub fn skip_container(b: &[u8], i: usize) -> Option<usize> {
     let (open, close) = match b.get(i)? {
         b'{' => (b'{', b'}'),
@@ -31,24 +33,28 @@ pub fn skip_container(b: &[u8], i: usize) -> Option<usize> {
     };
     let mut depth = 0usize;
     let mut j = i;
-    loop {
-        let k = memchr3(open, close, b'"', b.get(j..)?)?;
-        j += k;
-        match b[j] {
-            b'"' => {
-                j = skip_string(b, j + 1)?;
-                continue;
-            }
-            c if c == open => depth += 1,
-            _ => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j + 1);
+    while j < b.len() {
+        let c = b[j];
+        if c == b'"' {
+            j += 1;
+            loop {
+                match *b.get(j)? {
+                    b'"' => break,
+                    b'\\' => j += 2,
+                    _ => j += 1,
                 }
+            }
+        } else if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(j + 1);
             }
         }
         j += 1;
     }
+    None
 }
 
 /// Index just past the scalar or container value starting at `i`.
@@ -125,6 +131,53 @@ pub fn object_entries(b: &[u8], i: usize) -> Vec<(&[u8], usize, usize)> {
     }
 }
 
+/// Walks the members of the object opening at `i`, calling `f(key,
+/// value_start, value_end)` for each until it returns false. Returns the
+/// index just past the object when every member was well formed (a quoted
+/// key, `:`, a value, `,` between members) and `f` never stopped the walk.
+/// Values are skipped, not validated: callers deserialize the ones they use.
+pub fn walk_object(
+    b: &[u8],
+    i: usize,
+    mut f: impl FnMut(&[u8], usize, usize) -> bool,
+) -> Option<usize> {
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    let mut j = skip_ws(b, i + 1);
+    if b.get(j) == Some(&b'}') {
+        return Some(j + 1);
+    }
+    loop {
+        if b.get(j) != Some(&b'"') {
+            return None;
+        }
+        let key_end = skip_string(b, j + 1)?;
+        let key = &b[j + 1..key_end - 1];
+        j = skip_ws(b, key_end);
+        if b.get(j) != Some(&b':') {
+            return None;
+        }
+        let vs = skip_ws(b, j + 1);
+        if !matches!(
+            b.get(vs)?,
+            b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+        ) {
+            return None;
+        }
+        let ve = skip_value(b, vs)?;
+        if !f(key, vs, ve) {
+            return None;
+        }
+        j = skip_ws(b, ve);
+        match b.get(j)? {
+            b',' => j = skip_ws(b, j + 1),
+            b'}' => return Some(j + 1),
+            _ => return None,
+        }
+    }
+}
+
 /// Start offsets of the elements of the array opening at `i`.
 pub fn array_elements(b: &[u8], i: usize) -> Vec<usize> {
     let mut out = Vec::new();
@@ -149,24 +202,10 @@ pub fn array_elements(b: &[u8], i: usize) -> Vec<usize> {
     }
 }
 
-/// Counts `\n` in a slice. Byte-wide counters over blocks of 255 lanes
-/// let LLVM vectorize the compare-and-add (several GB/s); a plain
-/// `filter().count()` widens every lane to 64 bits.
+/// Counts `\n` in a slice with memchr's counting search, which picks the
+/// widest vector unit at run time (the build targets baseline x86-64).
 pub fn count_newlines(b: &[u8]) -> u64 {
-    const LANES: usize = 32;
-    let mut total = 0u64;
-    for block in b.chunks(255 * LANES) {
-        let mut acc = [0u8; LANES];
-        let mut lanes = block.chunks_exact(LANES);
-        for c in &mut lanes {
-            for (a, &x) in acc.iter_mut().zip(c) {
-                *a += u8::from(x == b'\n');
-            }
-        }
-        total += acc.iter().map(|&x| u64::from(x)).sum::<u64>();
-        total += lanes.remainder().iter().filter(|&&c| c == b'\n').count() as u64;
-    }
-    total
+    memchr::memchr_iter(b'\n', b).count() as u64
 }
 
 /// Line numbers of offsets, counted incrementally from the last query (in

@@ -70,3 +70,21 @@ fn log_blocks_are_skipped() {
     assert_eq!(p.observations[0].state.status, Status::Running);
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
 }
+
+#[test]
+fn indented_array_cuts_only_at_top_level_elements() {
+    let el = |n: u32| {
+        format!(
+            "    {{\n        \"Id\": \"{n}\",\n        \"Mounts\": [\n            {{\n                \"A\": 1\n            }},\n            {{\n                \"B\": 2\n            }}\n        ],\n        \"State\": {{\"Status\": \"running\"}}\n    }}"
+        )
+    };
+    let whole = format!("[\n{},\n{},\n{}\n]\n", el(1), el(2), el(3));
+    let cuts = boundaries(whole.as_bytes(), 1);
+    assert_eq!(cuts.len(), 2);
+    for c in &cuts {
+        assert!(whole[*c..].starts_with("    {\n        \"Id\""));
+    }
+    // A line that does not fit the layout stops the cutting.
+    let odd = format!("[\n{},\n  \"x\": 1,\n{}\n]\n", el(1), el(2));
+    assert!(boundaries(odd.as_bytes(), 1).is_empty());
+}
