@@ -24,6 +24,7 @@
 
 pub mod crictl;
 pub mod de;
+pub mod events;
 pub mod hint;
 pub mod inspect;
 pub mod k8s;
@@ -141,6 +142,8 @@ enum Shape {
     Crictl,
     Pod,
     List,
+    Event,
+    EventList,
     /// A Kubernetes object of another kind: skipped quietly.
     OtherKind,
     BareContainerStatus,
@@ -155,6 +158,8 @@ fn shape(a: &Any<'_>) -> Shape {
             "Pod" => Shape::Pod,
             // Typed lists of other kinds (NodeList, EventList …) hold no pods.
             "List" | "PodList" => Shape::List,
+            "Event" => Shape::Event,
+            "EventList" => Shape::EventList,
             _ => Shape::OtherKind,
         };
     }
@@ -234,8 +239,10 @@ pub fn parse(chunk: Chunk<'_>) -> Parsed {
         lines: scan::Lines::new(chunk.first_line),
         out: Parsed::default(),
         hint: None,
+        events: events::Events::default(),
     };
     r.run();
+    r.events.attach(&mut r.out.observations);
     r.out
 }
 
@@ -245,6 +252,7 @@ struct Reader<'b> {
     lines: scan::Lines,
     out: Parsed,
     hint: Option<hint::Hint>,
+    events: events::Events,
 }
 
 const LOG_START: &[u8] = b"==== START logs";
@@ -552,6 +560,18 @@ impl<'b> Reader<'b> {
                 }
             }
             Shape::List => self.list(src, pos),
+            Shape::Event => {
+                if let Some(e) = self.reread::<events::Event>(src) {
+                    self.events.add(&e);
+                }
+            }
+            Shape::EventList => {
+                if let Some(l) = self.reread::<events::EventList>(src) {
+                    for e in l.items.0.iter().filter_map(Obj::get) {
+                        self.events.add(e);
+                    }
+                }
+            }
             Shape::OtherKind => {}
             Shape::PodmanPod => self.notice(
                 pos,
