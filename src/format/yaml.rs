@@ -13,6 +13,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+use super::json::crictl::{self, Crictl};
 use super::json::de::{List, Obj, Present, Str};
 use super::json::hint::{self, Hint};
 use super::json::k8s::{self, ContainerStatus, Meta, PodSpec, PodStatus};
@@ -91,9 +92,11 @@ struct Reader<'t> {
 /// `[start, end)` of each document body, split at `---` and `...` lines.
 fn documents(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut start = 0;
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
+    // A UTF-8 BOM (Windows editors) is not part of the first key.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut start = bom;
+    let mut pos = bom;
+    for line in text[bom..].split_inclusive('\n') {
         let t = line.trim_end();
         let sep = t == "---" || t.starts_with("--- ") || t == "...";
         if sep {
@@ -314,6 +317,21 @@ impl Reader<'_> {
             }
             return;
         }
+        // `crictl inspect -o yaml`.
+        if d.status.get().is_some() {
+            if let Ok(c) = serde_saphyr::from_str_with_options::<Crictl>(rest, options()) {
+                if let Some(st) = c.status.get().filter(|st| {
+                    st.state
+                        .get()
+                        .is_some_and(|s| s.starts_with("CONTAINER_") || s.starts_with("SANDBOX_"))
+                }) {
+                    let mut o = crictl::observation(st);
+                    (o.line, o.offset) = self.loc(at);
+                    self.out.observations.push(o);
+                    return;
+                }
+            }
+        }
         let (line, _) = self.loc(at);
         self.out.diagnostics.push(Diagnostic::notice(
             line,
@@ -449,6 +467,20 @@ mod tests {
         assert_eq!(p.observations[1].pod.as_deref(), Some("b"));
         assert_eq!(p.observations[1].state.status, Status::Waiting);
         assert_eq!(p.observations[1].line, 12);
+    }
+
+    #[test]
+    fn crictl_yaml() {
+        let p = run(concat!(
+            "info:\n  sandboxID: abc\nstatus:\n  exitCode: 1\n  finishedAt: \"2024-02-01T10:00:00.5+01:00\"\n",
+            "  id: 0f0f\n  labels:\n    io.kubernetes.pod.name: p\n  metadata:\n    attempt: 3\n    name: app\n",
+            "  reason: Error\n  startedAt: \"2024-02-01T09:00:00+01:00\"\n  state: CONTAINER_EXITED\n",
+        ));
+        assert_eq!(p.observations.len(), 1, "{:?}", p.diagnostics);
+        let o = &p.observations[0];
+        assert_eq!(o.format, Some(SourceFormat::CrictlInspect));
+        assert_eq!(o.state.exit_code, Some(1));
+        assert_eq!(o.restart_count, Some(3));
     }
 
     #[test]

@@ -274,7 +274,7 @@ impl<'b> Reader<'b> {
 
     fn run(&mut self) {
         let b = self.b;
-        let mut pos = 0;
+        let mut pos = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         while pos < b.len() {
             match b[pos] {
                 b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'}' => pos += 1,
