@@ -167,18 +167,32 @@ pub fn run(
     let mut line = 1u64;
     let mut offset = r.decoder.skipped();
     let mut counted = 0u64;
+    let mut retry_at = 0usize;
     loop {
         // Everything up to the last record start is complete; at the end
         // of input, everything is.
         let cut = if r.eof {
             r.buf.len()
+        } else if r.buf.len() < retry_at {
+            0
         } else {
             let min = if r.idle { 1 } else { PIECE };
             let cuts = format::boundaries(parser, &r.buf, min);
-            cuts.last()
+            let cut = cuts
+                .last()
                 .copied()
                 .filter(|&c| c < r.buf.len())
-                .unwrap_or(0)
+                .unwrap_or(0);
+            // A record that will not end (a List's `items`, which offers no
+            // cut) is looked at again only once the buffer has doubled, so
+            // scanning stays linear in the input.
+            // Small buffers (a slow `kubectl`) are always looked at.
+            retry_at = if cut == 0 && r.buf.len() >= 1 << 20 {
+                2 * r.buf.len()
+            } else {
+                0
+            };
+            cut
         };
         if cut > 0 {
             let cuts = if r.eof || cut >= 2 * PIECE {
