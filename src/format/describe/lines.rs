@@ -44,6 +44,9 @@ pub fn indent(input: &[u8]) -> IResult<&[u8], usize> {
 }
 
 /// `key = ( ALPHA / DIGIT ) *key-char`
+///
+/// A key never holds two spaces in a row (that is tabwriter padding), so the
+/// scan stops there: rows such as `  Ready   True ` are rejected early.
 pub fn key(input: &[u8]) -> IResult<&[u8], &[u8]> {
     if !input.first().is_some_and(u8::is_ascii_alphanumeric) {
         return Err(nom::Err::Error(nom::error::Error::new(
@@ -51,7 +54,14 @@ pub fn key(input: &[u8]) -> IResult<&[u8], &[u8]> {
             nom::error::ErrorKind::Alpha,
         )));
     }
-    take_while1(key_char).parse(input)
+    let mut i = 1;
+    while let Some(&b) = input.get(i) {
+        if !key_char(b) || (b == b' ' && input.get(i + 1) == Some(&b' ')) {
+            break;
+        }
+        i += 1;
+    }
+    Ok((&input[i..], &input[..i]))
 }
 
 /// `sep = 1*(SP / HTAB)`
@@ -226,6 +236,7 @@ mod tests {
             Ok((&b":  x"[..], &b"Last State"[..]))
         );
         assert!(key(b" x").is_err());
+        assert_eq!(key(b"Ready   True "), Ok((&b"   True "[..], &b"Ready"[..])));
     }
 
     #[test]

@@ -613,7 +613,11 @@ impl<'a> Driver<'a> {
         // Under Limits/Environment/Mounts the level-3 lines are not ours (the
         // common case, decided before reading the line).
         let at_fields = self.field_indent == Some(ind);
-        if self.sub == Sub::Other && !at_fields {
+        if (self.sub == Sub::Other && !at_fields)
+            || (self.cur.is_none() && self.section != Section::None)
+        {
+            // Also deep lines of a pod header or trailer (Labels, Annotations,
+            // Tolerations continued at the value column, volume details).
             return;
         }
         let Some(f) = field(line) else { return };

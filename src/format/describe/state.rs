@@ -206,13 +206,16 @@ pub fn rfc1123z(v: &[u8]) -> Option<Option<String>> {
     Some(Some(out))
 }
 
-/// Appends `n` (0 ≤ n < 10^width) zero-padded to `width` digits.
+/// Appends `n` (0 ≤ n < 10^width) zero-padded to `width` (2 or 4) digits;
+/// divisions by constants, which compile to multiplications.
 fn push_digits(out: &mut String, n: i64, width: u32) {
-    let mut div = 10i64.pow(width - 1);
-    while div > 0 {
-        out.push(char::from(b'0' + (n / div % 10) as u8));
-        div /= 10;
+    let digit = |d: i64| char::from(b'0' + (d % 10) as u8);
+    if width == 4 {
+        out.push(digit(n / 1000));
+        out.push(digit(n / 100));
     }
+    out.push(digit(n / 10));
+    out.push(digit(n));
 }
 
 #[cfg(test)]
