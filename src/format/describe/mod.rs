@@ -284,6 +284,20 @@ impl<'a> Driver<'a> {
                 return;
             }
         }
+        if raw > 0
+            && raw != self.base
+            && (rest.starts_with(b"Containers:")
+                || rest.starts_with(b"Init Containers:")
+                || rest.starts_with(b"Ephemeral Containers:"))
+            && self
+                .peek(next)
+                .is_some_and(|l| spaces(l) == raw + 2 && container_name(l).is_ok())
+        {
+            // A fragment indented as a whole (a Markdown code block): the
+            // section header with its first container name two spaces deeper.
+            // (Pod templates put names three spaces deeper.)
+            self.base = raw;
+        }
         let ind = raw.saturating_sub(self.base);
         if self.section == Section::Events && self.events_line(line, rest, ind) {
             return;
