@@ -6,7 +6,10 @@
 //! level-2 header inside a container (so an env var named `Reason` is not a
 //! state detail), and whether a multi-line value is being continued (a
 //! termination message whose later lines sit at column 0). Indentation is
-//! taken loosely (pastes lose it), labels and context decide.
+//! taken loosely, labels and context decide: a paste indented as a whole
+//! (from its `Name:` or `Containers:` line) is shifted back, fields that lost
+//! a level or gained some are still placed, and a column-0 `State:` or
+//! container name is read as the container line it was.
 //!
 //! Lines that are not describe fields are skipped: prompts, commands and
 //! notes around pastes are normal. A cut-off pod is an error at a line, and
@@ -42,7 +45,7 @@ const MESSAGE_CAP: usize = 16 * 1024;
 const MAX_EVENTS: usize = 1000;
 const MAX_CONTAINER_EVENTS: usize = 200;
 
-/// `parse = *( pod / fragment / junk-line )`
+/// `parse = *( name-line / pod-line / container-name / container-line / state-detail / events-line / junk-line )`
 ///
 /// Parses one chunk of describe text into one observation per container.
 pub fn parse(chunk: Chunk<'_>) -> Parsed {
