@@ -6,25 +6,55 @@
 //! (`{}` or `[]`) plus strings: inside valid JSON the other pair is balanced,
 //! so it cannot change where the value ends.
 
-use memchr::{memchr, memchr2};
+use memchr::memchr;
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `w` equal to `c` (exact for the lowest
+/// such byte; higher ones may be false positives, so only the lowest is
+/// ever used).
+#[inline(always)]
+fn has(w: u64, c: u8) -> u64 {
+    let x = w ^ (LO * u64::from(c));
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// The first index at or after `j` whose byte is one of `set` (up to three
+/// bytes; repeat one to use fewer), or `b.len()`. Eight bytes at a time
+/// (SWAR): pretty-printed JSON is mostly runs of bytes that do not matter.
+#[inline(always)]
+fn find_any(b: &[u8], mut j: usize, set: [u8; 3]) -> usize {
+    while let Some(chunk) = b.get(j..j + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let m = has(w, set[0]) | has(w, set[1]) | has(w, set[2]);
+        if m != 0 {
+            return j + (m.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < b.len() && !set.contains(&b[j]) {
+        j += 1;
+    }
+    j
+}
 
 /// Index just past the closing quote of the string whose body starts at `i`
 /// (just after its opening quote); `None` when the input ends first.
 pub fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
     loop {
-        let k = memchr2(b'"', b'\\', b.get(i..)?)?;
-        let j = i + k;
-        if b[j] == b'"' {
-            return Some(j + 1);
+        let j = find_any(b, i, [b'"', b'\\', b'"']);
+        match b.get(j)? {
+            b'"' => return Some(j + 1),
+            _ => i = j + 2,
         }
-        i = j + 2;
     }
 }
 
 /// Index just past the object or array that opens at `i` (`b[i]` is `{` or
-/// `[`); `None` when it does not close before the input ends. A plain byte
-/// loop: pretty-printed dumps are mostly short strings and indentation, for
-/// which a memchr call per string costs more than it saves.
+/// `[`); `None` when it does not close before the input ends.
 pub fn skip_container(b: &[u8], i: usize) -> Option<usize> {
     let (open, close) = match b.get(i)? {
         b'{' => (b'{', b'}'),
@@ -33,20 +63,16 @@ pub fn skip_container(b: &[u8], i: usize) -> Option<usize> {
     };
     let mut depth = 0usize;
     let mut j = i;
-    while j < b.len() {
-        let c = b[j];
+    loop {
+        j = find_any(b, j, [b'"', open, close]);
+        let c = *b.get(j)?;
         if c == b'"' {
-            j += 1;
-            loop {
-                match *b.get(j)? {
-                    b'"' => break,
-                    b'\\' => j += 2,
-                    _ => j += 1,
-                }
-            }
-        } else if c == open {
+            j = skip_string(b, j + 1)?;
+            continue;
+        }
+        if c == open {
             depth += 1;
-        } else if c == close {
+        } else {
             depth -= 1;
             if depth == 0 {
                 return Some(j + 1);
@@ -54,7 +80,6 @@ pub fn skip_container(b: &[u8], i: usize) -> Option<usize> {
         }
         j += 1;
     }
-    None
 }
 
 /// Index just past the scalar or container value starting at `i`.
@@ -247,6 +272,19 @@ mod tests {
         let b = br#"{"a": "}\"{", "b": [1, {"c": "]"}]} tail"#;
         assert_eq!(skip_container(b, 0), Some(b.len() - 5));
         assert_eq!(skip_container(b"{\"a\": 1", 0), None);
+    }
+
+    #[test]
+    fn swar_skips_agree_with_a_byte_loop_at_every_alignment() {
+        for pad in 0..17 {
+            let body = format!(
+                "{{\"k{}\": \"a\\\\\\\"}}{{[\", \"n\": {{\"x\": [1, {{}}]}}, \"z\": \"\\\\\"}} tail",
+                " ".repeat(pad)
+            );
+            let b = body.as_bytes();
+            let end = skip_container(b, 0).unwrap();
+            assert_eq!(&body[end..], " tail", "pad {pad}");
+        }
     }
 
     #[test]
