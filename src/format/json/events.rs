@@ -56,11 +56,14 @@ const ROUTINE: &[&str] = &[
 const MAX_PODS: usize = 100_000;
 const MAX_PER_POD: usize = 50;
 
-/// Events by (namespace, pod): the container they name (`None` for the
-/// whole pod) and the `"Reason: message"` text.
+/// One kept event: the container it names (`None` for the whole pod) and
+/// its `"Reason: message"` text.
+type Kept = (Option<String>, String);
+
+/// Events by (namespace, pod).
 #[derive(Debug, Default)]
 pub struct Events {
-    by_pod: HashMap<(String, String), Vec<(Option<String>, String)>>,
+    by_pod: HashMap<(String, String), Vec<Kept>>,
 }
 
 /// `spec.containers{web}` → `web`.

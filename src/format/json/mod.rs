@@ -327,10 +327,7 @@ impl<'b> Reader<'b> {
         let mut ok = true;
         let end = scan::walk_object(b, pos, |key, vs, ve| {
             let v = &b[vs..ve];
-            fn read<'a, T: Deserialize<'a>>(v: &'a [u8], ok: &mut bool) -> T
-            where
-                T: Default,
-            {
+            fn read<'a, T: Deserialize<'a> + Default>(v: &'a [u8], ok: &mut bool) -> T {
                 serde_json::from_slice(v).unwrap_or_else(|_| {
                     *ok = false;
                     T::default()
