@@ -149,6 +149,10 @@ struct Driver<'a> {
     prev_blank: bool,
     /// Indent of level-2 container fields when a fragment is pasted deeper.
     field_indent: Option<usize>,
+    /// Indent (relative to `base`) of the line being read.
+    indent: usize,
+    /// The current termination message began on a column-0 `Message:` line.
+    message_flat: bool,
 }
 
 impl<'a> Driver<'a> {
@@ -172,6 +176,8 @@ impl<'a> Driver<'a> {
             scratch: Vec::new(),
             prev_blank: false,
             field_indent: None,
+            indent: 0,
+            message_flat: false,
         }
     }
 
@@ -232,6 +238,13 @@ impl<'a> Driver<'a> {
         self.peek(from).is_some_and(|l| {
             spaces(l).saturating_sub(self.base) == 4
                 && field(l).is_some_and(|f| container_key(f.key).is_some())
+        })
+    }
+
+    /// Is the next line a container field at column 0 (a flattened paste)?
+    fn next_is_flat_container_field(&self, from: usize) -> bool {
+        self.peek(from).is_some_and(|l| {
+            spaces(l) == self.base && field(l).is_some_and(|f| container_key(f.key).is_some())
         })
     }
 
@@ -302,6 +315,7 @@ impl<'a> Driver<'a> {
             self.base = raw;
         }
         let ind = raw.saturating_sub(self.base);
+        self.indent = ind;
         if self.section == Section::Events && self.events_line(line, rest, ind) {
             return;
         }
@@ -330,6 +344,15 @@ impl<'a> Driver<'a> {
                 return rel >= 4 && (detail_key(f.key).is_some() || container_key(f.key).is_some());
             }
             return rel == 2 && container_name(line).is_ok() && self.next_is_container_field(next);
+        }
+        if self.message_flat
+            && ind == self.base
+            && field(line)
+                .is_some_and(|f| detail_key(f.key).is_some() || container_key(f.key).is_some())
+        {
+            // The paste lost all indentation (the `Message:` line too), so
+            // column 0 is where the next field would be.
+            return true;
         }
         // kubectl separates pods by blank lines: `Name:` right after message
         // text is message text.
@@ -399,7 +422,7 @@ impl<'a> Driver<'a> {
                     | Section::Ephemeral
             )
             && let Ok((_, name)) = container_name(line)
-            && self.next_is_container_field(next)
+            && (self.next_is_container_field(next) || self.next_is_flat_container_field(next))
         {
             // A container name line that lost its indentation.
             self.start_container(Some(name), no, pos);
@@ -650,7 +673,11 @@ impl<'a> Driver<'a> {
         if let Some(k) = container_key(f.key)
             && (at_fields || (self.field_indent.is_none() && k.is_strong()))
         {
-            self.field_indent = Some(ind);
+            // Only a new fragment says where its fields are; a single
+            // misindented `Last State:` in a normal block does not.
+            if self.cur.is_none() {
+                self.field_indent = Some(ind);
+            }
             self.container_line(k, f, no, pos);
         }
     }
@@ -667,6 +694,7 @@ impl<'a> Driver<'a> {
         if d == Detail::Message {
             self.cont = Cont::StateMessage(w);
             self.cont_len = 0;
+            self.message_flat = self.indent < 2;
         }
     }
 
