@@ -440,8 +440,10 @@ impl<'a> Driver<'a> {
                     return;
                 }
                 // Inside containers, a column-0 `Name:` may be a raw multi-line
-                // value; a real pod always goes on with `Namespace:`.
-                if !header && !self.next_is_namespace(next, spaces(line)) {
+                // value; a real pod always goes on with `Namespace:`. Elsewhere
+                // it always ends the pod, even when another kind of object
+                // follows (`describe node`: its events are not this pod's).
+                if self.section.has_containers() && !self.next_is_namespace(next, spaces(line)) {
                     return;
                 }
                 self.start_pod(f.value, no, spaces(line));
@@ -762,6 +764,9 @@ impl<'a> Driver<'a> {
         self.section = Section::Header;
         self.base = base;
         self.field_indent = None;
+        // A command line names the output right after it, not later pods.
+        self.hint_pod = None;
+        self.hint_ns = None;
     }
 
     fn start_container(&mut self, name: Option<&[u8]>, no: u64, pos: usize) {

@@ -79,7 +79,7 @@ pub fn name_line(input: &[u8]) -> nom::IResult<&[u8], &[u8]> {
     let (rest, _) = nom::bytes::complete::tag("Name:").parse(input)?;
     let (rest, _) = super::lines::sep(rest)?;
     let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-    let name = trim(&rest[..len]);
+    let name = trim(super::lines::eol(&rest[..len]));
     if name.is_empty() {
         return Err(nom::Err::Error(nom::error::Error::new(
             rest,
@@ -142,6 +142,7 @@ mod tests {
             Ok((&b"\nNamespace:"[..], &b"web-1"[..]))
         );
         assert!(name_line(b"Name:\n").is_err());
+        assert!(name_line(b"Name:\t\t\r\n").is_err());
         assert!(name_line(b"Names:  x").is_err());
     }
 
