@@ -137,6 +137,33 @@ fn yamlish(line: &str) -> bool {
     }
 }
 
+/// The item positions of every status list and `items:` list of one
+/// document, found once per document (a must-gather list holds thousands
+/// of pods; searching per pod would be quadratic).
+struct Sections {
+    init: Vec<(usize, Vec<usize>)>,
+    containers: Vec<(usize, Vec<usize>)>,
+    ephemeral: Vec<(usize, Vec<usize>)>,
+    items: Vec<(usize, Vec<usize>)>,
+}
+
+impl Sections {
+    fn new(body: &str) -> Sections {
+        Sections {
+            init: list_items(body, "initContainerStatuses"),
+            containers: list_items(body, "containerStatuses"),
+            ephemeral: list_items(body, "ephemeralContainerStatuses"),
+            items: list_items(body, "items"),
+        }
+    }
+
+    /// The items of the first list of `lists` whose key is at or after `rel`.
+    fn first_after(lists: &[(usize, Vec<usize>)], rel: usize) -> &[usize] {
+        let i = lists.partition_point(|(k, _)| *k < rel);
+        lists.get(i).map_or(&[], |(_, v)| v.as_slice())
+    }
+}
+
 /// Positions (in `body`) of the `- ` items under every `key:` line, in
 /// document order, as `(key_line_pos, item_line_starts)`.
 fn list_items(body: &str, key: &str) -> Vec<(usize, Vec<usize>)> {
@@ -185,34 +212,26 @@ impl Reader<'_> {
 
     fn document(&mut self, start: usize, end: usize) {
         let raw = &self.text[start..end];
-        // Blank out text lines, keeping every byte position.
+        // Blank out text lines, keeping every byte position; built in one
+        // pass (replacing in place would be quadratic).
         let mut body = Cow::Borrowed(raw);
-        let mut pos = 0;
-        for line in raw.split_inclusive('\n') {
-            if !yamlish(line) {
+        if raw.split_inclusive('\n').any(|l| !yamlish(l)) {
+            let mut owned = String::with_capacity(raw.len());
+            for line in raw.split_inclusive('\n') {
+                if yamlish(line) {
+                    owned.push_str(line);
+                    continue;
+                }
                 if let Some(h) = hint::command(line.trim_end()) {
                     self.hint = Some(h);
                 }
-                let owned = body.to_mut();
-                let blank: String = line
-                    .chars()
-                    .map(|c| if c == '\n' { '\n' } else { ' ' })
-                    .collect();
-                // Same byte length only for ASCII; otherwise pad.
-                let blank = if blank.len() == line.len() {
-                    blank
-                } else {
-                    let mut s = " ".repeat(line.len().saturating_sub(1));
-                    if line.ends_with('\n') {
-                        s.push('\n');
-                    } else {
-                        s.push(' ');
-                    }
-                    s
-                };
-                owned.replace_range(pos..pos + line.len(), &blank);
+                let content = line.strip_suffix('\n').unwrap_or(line);
+                owned.extend(std::iter::repeat_n(' ', content.len()));
+                if line.ends_with('\n') {
+                    owned.push('\n');
+                }
             }
-            pos += line.len();
+            body = Cow::Owned(owned);
         }
         if body.trim().is_empty() {
             return;
@@ -241,7 +260,10 @@ impl Reader<'_> {
         };
         let first = self.out.observations.len();
         match doc.get() {
-            Some(d) => self.doc(d, &body, start, first_content),
+            Some(d) => {
+                let secs = Sections::new(&body);
+                self.doc(d, &body, &secs, start, first_content);
+            }
             None => {
                 // A sequence at the top: `jq .status.containerStatuses | yq`.
                 let list: List<Obj<ContainerStatus>> =
@@ -269,19 +291,15 @@ impl Reader<'_> {
     }
 
     /// One parsed document (or List item) whose text starts at `at`.
-    fn doc(&mut self, d: &Doc<'_>, body: &str, start: usize, at: usize) {
+    fn doc(&mut self, d: &Doc<'_>, body: &str, secs: &Sections, start: usize, at: usize) {
         let kind = d.kind.get();
         let is_list = kind.is_some_and(|k| k.ends_with("List")) || !d.items.0.is_empty();
         if is_list {
-            let item_pos: Vec<usize> = list_items(body, "items")
-                .into_iter()
-                .find(|(k, _)| start + k >= at)
-                .map(|(_, v)| v)
-                .unwrap_or_default();
+            let item_pos = Sections::first_after(&secs.items, at.saturating_sub(start));
             for (i, item) in d.items.0.iter().enumerate() {
                 let Some(item) = item.get() else { continue };
                 let item_at = item_pos.get(i).map_or(at, |p| start + p);
-                self.doc(item, body, start, item_at);
+                self.doc(item, body, secs, start, item_at);
             }
             return;
         }
@@ -295,7 +313,7 @@ impl Reader<'_> {
                             || !s.init_container_statuses.0.is_empty()
                     })));
         if pod_shaped {
-            self.pod(d.metadata.get(), d.spec.get(), status, body, start, at);
+            self.pod(d.metadata.get(), d.spec.get(), status, secs, start, at);
             return;
         }
         if kind.is_some() {
@@ -304,7 +322,7 @@ impl Reader<'_> {
         let rest = &body[at.saturating_sub(start).min(body.len())..];
         if d.container_statuses.0 || d.init_container_statuses.0 || d.phase.0 {
             if let Ok(s) = serde_saphyr::from_str_with_options::<PodStatus>(rest, options()) {
-                self.pod(None, None, Some(&s), body, start, at);
+                self.pod(None, None, Some(&s), secs, start, at);
             }
             return;
         }
@@ -344,23 +362,22 @@ impl Reader<'_> {
         meta: Option<&Meta<'_>>,
         spec: Option<&PodSpec<'_>>,
         status: Option<&PodStatus<'_>>,
-        body: &str,
+        secs: &Sections,
         start: usize,
         at: usize,
     ) {
         // This pod's status lists: the first of each kind after its start.
         let rel = at.saturating_sub(start);
-        let find = |key: &str| -> Vec<usize> {
-            list_items(body, key)
-                .into_iter()
-                .find(|(k, _)| *k >= rel)
-                .map(|(_, v)| v)
-                .unwrap_or_default()
-        };
         let sections = [
-            (ContainerType::Init, find("initContainerStatuses")),
-            (ContainerType::Container, find("containerStatuses")),
-            (ContainerType::Ephemeral, find("ephemeralContainerStatuses")),
+            (ContainerType::Init, Sections::first_after(&secs.init, rel)),
+            (
+                ContainerType::Container,
+                Sections::first_after(&secs.containers, rel),
+            ),
+            (
+                ContainerType::Ephemeral,
+                Sections::first_after(&secs.ephemeral, rel),
+            ),
         ];
         let pod_loc = self.loc(at);
         let mut positions = Vec::new();
