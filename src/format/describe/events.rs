@@ -263,6 +263,8 @@ const POD_LEVEL: &[&str] = &[
     "Shutdown",
     "TaintManagerEviction",
     "DeadlineExceeded",
+    "ExceededGracePeriod",
+    "FailedKillPod",
 ];
 
 /// What an event says about the containers of its pod.
