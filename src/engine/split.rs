@@ -65,12 +65,9 @@ pub fn group(cuts: &[usize], len: usize, target: usize) -> Vec<Range<usize>> {
     ranges
 }
 
-/// Number of `\n` in `bytes` (written to vectorize).
+/// Number of `\n` in `bytes` (memchr counts with SIMD: ~10 GB/s).
 pub fn count_lines(bytes: &[u8]) -> u64 {
-    bytes
-        .chunks(4096)
-        .map(|c| c.iter().map(|&b| (b == b'\n') as u32).sum::<u32>() as u64)
-        .sum()
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Parses `ranges` of `text` (whose first byte is at `first_line` and
@@ -141,5 +138,7 @@ mod tests {
         assert_eq!(count_lines(b""), 0);
         assert_eq!(count_lines(b"a\nb\n\n"), 3);
         assert_eq!(count_lines(&vec![b'\n'; 10_000]), 10_000);
+        let text: Vec<u8> = (0..100_000u32).map(|i| if i % 7 == 0 { b'\n' } else { b'x' }).collect();
+        assert_eq!(count_lines(&text), text.iter().filter(|&&b| b == b'\n').count() as u64);
     }
 }
