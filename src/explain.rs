@@ -477,7 +477,12 @@ fn reason_entry(word: &str) -> Option<(String, String, Option<String>, String)> 
                         Some(false) => "waiting reason",
                         None => "reason",
                     };
-                    return Some((r.clone(), kind.to_string(), None, c.id.clone()));
+                    // reasons.toml may still say more about a word a rule names.
+                    let note = extra_reasons()
+                        .iter()
+                        .find(|x| x.name == *r)
+                        .map(|x| x.note.clone());
+                    return Some((r.clone(), kind.to_string(), note, c.id.clone()));
                 }
                 if let Some(r) = alt.pod_reasons.iter().flatten().find(|r| eq(r)) {
                     return Some((r.clone(), "pod reason".to_string(), None, c.id.clone()));
