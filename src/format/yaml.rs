@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::json::crictl::{self, Crictl};
 use super::json::de::{List, Obj, Present, Str};
@@ -241,7 +242,20 @@ impl Reader<'_> {
             .rfind('\n')
             .map_or(0, |i| i + 1)
             .max(start);
-        let doc: Obj<Doc> = match serde_saphyr::from_str_with_options(&body, options()) {
+        let first = self.out.observations.len();
+        let secs = Sections::new(&body);
+        let seed = DocSeed {
+            r: self,
+            body: &body,
+            secs: &secs,
+            start,
+            at: first_content,
+        };
+        let parsed =
+            serde_saphyr::with_deserializer_from_str_with_options(&body, options(), |de| {
+                seed.deserialize(de)
+            });
+        let doc = match parsed {
             Ok(d) => d,
             Err(e) => {
                 let rel = e.location().map_or(0, |l| l.line());
@@ -255,15 +269,14 @@ impl Reader<'_> {
                     line,
                     format!("invalid YAML document: {msg}"),
                 ));
+                self.apply_hint(first);
                 return;
             }
         };
-        let first = self.out.observations.len();
-        match doc.get() {
-            Some(d) => {
-                let secs = Sections::new(&body);
-                self.doc(d, &body, &secs, start, first_content);
-            }
+        match doc {
+            // A List's items were read (and reported) while parsing.
+            Some((_, true)) => {}
+            Some((d, false)) => self.doc(&d, &body, &secs, start, first_content),
             None => {
                 // A sequence at the top: `jq .status.containerStatuses | yq`.
                 let list: List<Obj<ContainerStatus>> =
@@ -278,6 +291,11 @@ impl Reader<'_> {
                 }
             }
         }
+        self.apply_hint(first);
+    }
+
+    /// Fills the pod a pasted `kubectl get pod NAME` gave, where missing.
+    fn apply_hint(&mut self, first: usize) {
         if let Some(h) = &self.hint {
             for o in &mut self.out.observations[first..] {
                 if o.pod.is_none() {
@@ -409,6 +427,186 @@ impl Reader<'_> {
             &mut locate,
         );
         self.out.observations.extend(obs);
+    }
+}
+
+/// Reads one document; the items of a List are handed to the reader one by
+/// one as they are parsed, so a must-gather list of thousands of pods is
+/// never held whole. `None` for a document that is not a mapping; the bool
+/// says whether it had top-level `items`.
+struct DocSeed<'r, 'b, 's> {
+    r: &'r mut Reader<'b>,
+    body: &'s str,
+    secs: &'s Sections,
+    start: usize,
+    at: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_, '_> {
+    type Value = Option<(Doc<'de>, bool)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocSeed<'_, '_, '_> {
+    type Value = Option<(Doc<'de>, bool)>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML document")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut doc = Doc::default();
+        let mut had_items = false;
+        let DocSeed {
+            r,
+            body,
+            secs,
+            start,
+            at,
+        } = self;
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            match key.get() {
+                Some("items") => {
+                    had_items = true;
+                    let positions = Sections::first_after(&secs.items, at.saturating_sub(start));
+                    map.next_value_seed(ItemsSeed {
+                        r: &mut *r,
+                        body,
+                        secs,
+                        start,
+                        at,
+                        positions,
+                    })?;
+                }
+                Some("kind") => doc.kind = map.next_value()?,
+                Some("metadata") => doc.metadata = map.next_value()?,
+                Some("spec") => doc.spec = map.next_value()?,
+                Some("status") => doc.status = map.next_value()?,
+                Some(k) => {
+                    map.next_value::<IgnoredAny>()?;
+                    match k {
+                        "name" => doc.name = Present(true),
+                        "state" => doc.state = Present(true),
+                        "lastState" => doc.last_state = Present(true),
+                        "containerStatuses" => doc.container_statuses = Present(true),
+                        "initContainerStatuses" => doc.init_container_statuses = Present(true),
+                        "phase" => doc.phase = Present(true),
+                        _ => {}
+                    }
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Some((doc, had_items)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// A List's `items`, each read and reported as soon as it is parsed.
+struct ItemsSeed<'r, 'b, 's> {
+    r: &'r mut Reader<'b>,
+    body: &'s str,
+    secs: &'s Sections,
+    start: usize,
+    at: usize,
+    positions: &'s [usize],
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while let Some(item) = seq.next_element::<Obj<Doc<'de>>>()? {
+            if let Some(item) = item.get() {
+                let item_at = self.positions.get(i).map_or(self.at, |p| self.start + p);
+                self.r.doc(item, self.body, self.secs, self.start, item_at);
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
