@@ -1208,7 +1208,12 @@ pub fn bundle_members(size: u64, seed: u64) -> Vec<(String, Vec<u8>)> {
     let mut n = 0u64;
     while total < size || members.is_empty() {
         let kind = Kind::ALL[n as usize % Kind::ALL.len()];
-        let member = (size / 40).clamp(16 * 1024, 8 << 20);
+        // Listings in real bundles are small tables; the rest are dumps of
+        // up to a few MB each.
+        let member = match kind {
+            Kind::DockerPs | Kind::KubectlGet => (size / 400).clamp(4 * 1024, 256 * 1024),
+            _ => (size / 40).clamp(16 * 1024, 8 << 20),
+        };
         let data = dump_vec(kind, member, seed.wrapping_add(n));
         let ns = NAMESPACES[n as usize % NAMESPACES.len()];
         let name = match kind {
