@@ -29,7 +29,8 @@ fn input(kind: dumps::Kind, size: u64) -> PathBuf {
     let path = dir.join(format!("{}-{}M.dump", kind.name(), size / MB));
     if !path.exists() {
         let tmp = path.with_extension("tmp");
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).expect("create bench input"));
+        let mut f =
+            std::io::BufWriter::new(std::fs::File::create(&tmp).expect("create bench input"));
         dumps::dump(kind, size, 42, &mut f).expect("write bench input");
         drop(f);
         std::fs::rename(&tmp, &path).expect("rename bench input");
@@ -72,7 +73,13 @@ fn parser_alone(c: &mut Criterion, group: &str, path: &Path, parser: Parser) {
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
     g.bench_function("parse-only-1-core", |b| {
-        b.iter(|| black_box(format::parse(parser, Chunk::whole(&bytes)).observations.len()))
+        b.iter(|| {
+            black_box(
+                format::parse(parser, Chunk::whole(&bytes))
+                    .observations
+                    .len(),
+            )
+        })
     });
     g.finish();
 }
