@@ -138,7 +138,12 @@ mod tests {
         assert_eq!(count_lines(b""), 0);
         assert_eq!(count_lines(b"a\nb\n\n"), 3);
         assert_eq!(count_lines(&vec![b'\n'; 10_000]), 10_000);
-        let text: Vec<u8> = (0..100_000u32).map(|i| if i % 7 == 0 { b'\n' } else { b'x' }).collect();
-        assert_eq!(count_lines(&text), text.iter().filter(|&&b| b == b'\n').count() as u64);
+        let text: Vec<u8> = (0..100_000u32)
+            .map(|i| if i % 7 == 0 { b'\n' } else { b'x' })
+            .collect();
+        assert_eq!(
+            count_lines(&text),
+            text.iter().filter(|&&b| b == b'\n').count() as u64
+        );
     }
 }
