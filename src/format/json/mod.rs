@@ -778,6 +778,10 @@ fn indented_array_cuts(b: &[u8], min_piece: usize) -> Option<Vec<usize>> {
     let mut last = start;
     let mut closed = false;
     for (at, line) in lines {
+        // Most lines are deeper than the elements: k spaces and one more.
+        if line.len() > k && line[..=k].iter().all(|&c| c == b' ') {
+            continue;
+        }
         let t = trim(line);
         let ind = indent(t);
         if ind == t.len() {
@@ -829,7 +833,8 @@ impl<'b> Iterator for LineIter<'b> {
             return None;
         }
         let start = self.pos;
-        let end = memchr::memchr(b'\n', &self.b[start..]).map_or(self.b.len(), |k| start + k);
+        // Lines are short: an inlined SWAR search beats a memchr call each.
+        let end = scan::find_any(self.b, start, [b'\n'; 3]);
         self.pos = end + 1;
         Some((start, &self.b[start..end]))
     }

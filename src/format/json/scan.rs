@@ -24,7 +24,7 @@ fn has(w: u64, c: u8) -> u64 {
 /// bytes; repeat one to use fewer), or `b.len()`. Eight bytes at a time
 /// (SWAR): pretty-printed JSON is mostly runs of bytes that do not matter.
 #[inline(always)]
-fn find_any(b: &[u8], mut j: usize, set: [u8; 3]) -> usize {
+pub(crate) fn find_any(b: &[u8], mut j: usize, set: [u8; 3]) -> usize {
     while let Some(chunk) = b.get(j..j + 8) {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
