@@ -214,3 +214,27 @@ proptest! {
         prop_assert!(p.observations.len() <= 6);
     }
 }
+
+/// Detection of the structured formats from their own markers.
+#[test]
+fn detection_of_json_and_yaml() {
+    use exitparse::format::Parser;
+    use exitparse::format::detect::{Detection, detect};
+    let yaml_with_json_annotation = b"apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"apiVersion\":\"v1\",\"kind\":\"Pod\"}\n  name: a\n";
+    assert_eq!(
+        detect(yaml_with_json_annotation),
+        Detection::Dump(Parser::Yaml)
+    );
+    assert_eq!(
+        detect(b"{\"Status\":\"exited\",\"ExitCode\":139}\n"),
+        Detection::Dump(Parser::Json)
+    );
+    assert_eq!(
+        detect(b"$ k get pod x -o json | jq .status.containerStatuses[0].state\n{\n  \"waiting\": {}\n}\n"),
+        Detection::Dump(Parser::Json)
+    );
+    assert_eq!(
+        detect(b"status:\n  containerStatuses:\n  - name: a\n"),
+        Detection::Dump(Parser::Yaml)
+    );
+}
