@@ -183,12 +183,33 @@ fn file(
         }
     };
     match archive::sniff(&bytes) {
-        Some(kind) => archive::Walker::new(limits, forced, sink).top(
+        // Zip wants random access: its central directory is at the end.
+        Some(archive::Kind::Zip) => archive::Walker::new(limits, forced, sink).top(
             &name,
             archive::Src::Slice(&bytes),
-            kind,
+            archive::Kind::Zip,
             named,
         ),
+        // Streams are read once, front to back: plain reads keep a large
+        // archive's pages out of the resident set, unlike a map.
+        Some(kind) => {
+            drop(bytes);
+            match File::open(path) {
+                Ok(f) => {
+                    let reader = io::BufReader::with_capacity(1 << 20, f);
+                    archive::Walker::new(limits, forced, sink).top(
+                        &name,
+                        archive::Src::Stream(Box::new(reader)),
+                        kind,
+                        named,
+                    )
+                }
+                Err(e) => sink(Found::Problem {
+                    path: name,
+                    message: e.to_string(),
+                }),
+            }
+        }
         None => sink(Found::Unit(Unit {
             path: name,
             bytes,
