@@ -25,3 +25,14 @@ fn help_lists_exit_statuses() {
     assert_eq!(run.status, 0);
     assert!(run.stdout.contains("Exit status:"));
 }
+
+#[test]
+fn empty_input_is_a_notice_not_an_error() {
+    let run = exitparse(&[], Some(b"\n\n"));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "exitparse: -: note: empty input: nothing to read\n"
+    );
+}

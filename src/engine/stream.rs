@@ -158,7 +158,19 @@ pub fn run(
                     out.bytes = r.raw_bytes;
                     return emit(out);
                 }
-                Detection::NotADump(_) => {}
+                Detection::Empty if enough => {
+                    if let Some(why) = read_error(&mut r) {
+                        let mut out = Output::problem(path.clone(), why);
+                        out.files = 1;
+                        return emit(out);
+                    }
+                    return emit(Output::notice(
+                        path.clone(),
+                        "empty input: nothing to read".to_string(),
+                        r.raw_bytes,
+                    ));
+                }
+                Detection::NotADump(_) | Detection::Empty => {}
             }
         }
         r.gather(r.idle);

@@ -69,6 +69,21 @@ impl Output {
         }
     }
 
+    /// A notice about an input, always shown; the exit status is unaffected.
+    pub fn notice(path: Arc<str>, message: String, bytes: u64) -> Output {
+        Output {
+            files: 1,
+            bytes,
+            notes: vec![Note {
+                path,
+                line: 0,
+                kind: NoteKind::Notice,
+                message,
+            }],
+            ..Output::default()
+        }
+    }
+
     /// An input passed over; listed only with `--verbose`.
     pub fn skipped(ctx: &Ctx, path: Arc<str>, why: &str, bytes: u64) -> Output {
         let mut out = Output {
@@ -116,6 +131,17 @@ pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Output> {
             text: decoded.text,
             offset: decoded.offset,
         }),
+        Detection::Empty if unit.named => Err(Output::notice(
+            unit.path.clone(),
+            "empty input: nothing to read".to_string(),
+            unit.bytes.len() as u64,
+        )),
+        Detection::Empty => Err(Output::skipped(
+            ctx,
+            unit.path.clone(),
+            "empty",
+            unit.bytes.len() as u64,
+        )),
         Detection::NotADump(why) if unit.named => {
             let mut out = Output::problem(unit.path.clone(), why);
             out.files = 1;

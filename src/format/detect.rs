@@ -15,11 +15,17 @@ pub enum Detection {
     Dump(Parser),
     /// Not a container-state dump; the reason says what it looked like.
     NotADump(String),
+    /// Nothing but white space (an empty `kubectl … |` pipe): nothing to
+    /// read, which is not an error.
+    Empty,
 }
 
 /// Detects the format of an input from (at most) its first [`HEAD_LEN`] bytes.
 pub fn detect(input: &[u8]) -> Detection {
     let head = &input[..input.len().min(HEAD_LEN)];
+    if input.len() <= HEAD_LEN && head.iter().all(u8::is_ascii_whitespace) {
+        return Detection::Empty;
+    }
     if let Some(pos) = memchr::memchr(0, head) {
         return Detection::NotADump(format!("binary data (NUL byte at offset {pos})"));
     }
@@ -165,7 +171,7 @@ fn yaml_marker(line: &[u8]) -> bool {
 /// A short description of an input that is not a dump, for `--verbose`.
 fn describe_unknown(head: &[u8]) -> String {
     if head.iter().all(|b| b.is_ascii_whitespace()) {
-        return "empty input".to_string();
+        return "only white space in the first 64 KiB".to_string();
     }
     "no container-state dump found (no describe, inspect, pod JSON/YAML or listing markers)"
         .to_string()

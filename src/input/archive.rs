@@ -331,7 +331,12 @@ impl<'s> Walker<'s> {
         }
         if !named && !self.forced {
             // Skip logs, metrics and binaries without reading them whole.
-            if let Detection::NotADump(why) = detect::detect(&decode::decode(&head).text) {
+            let why = match detect::detect(&decode::decode(&head).text) {
+                Detection::NotADump(why) => Some(why),
+                Detection::Empty => Some("empty".to_string()),
+                Detection::Dump(_) => None,
+            };
+            if let Some(why) = why {
                 return self.send(Found::Skipped {
                     path: Arc::from(path),
                     why,
