@@ -164,28 +164,90 @@ pub fn text(s: &[u8]) -> String {
     }
 }
 
-/// Position of the next `\n` at or after `from`, eight bytes at a time: lines
-/// are short, and a SIMD search per line costs more to set up than it saves.
-pub fn find_newline(hay: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
-    let mut i = from;
-    while let Some(word) = hay.get(i..i + 8) {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        let x = u64::from_le_bytes(bytes) ^ NL;
-        // The lowest flagged byte is always a real zero (a `\n`).
-        let found = x.wrapping_sub(ONES) & !x & HIGH;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
+/// The `\n` positions of a text in order, found 64 bytes at a time: each
+/// block becomes a bitmask (a loop the compiler turns into SIMD compares),
+/// and each line end is then a `trailing_zeros`. Lines are short (~35
+/// bytes), so a search per line (memchr, or eight bytes at a time) costs
+/// more to start than this costs per block.
+pub struct Newlines<'a> {
+    hay: &'a [u8],
+    /// Start of the block `mask` describes.
+    block: usize,
+    /// Newlines of the current block not yet returned.
+    mask: u64,
+}
+
+impl<'a> Newlines<'a> {
+    /// Newlines at or after `from`.
+    pub fn new(hay: &'a [u8], from: usize) -> Newlines<'a> {
+        let mut n = Newlines {
+            hay,
+            block: from,
+            mask: 0,
+        };
+        n.mask = n.block_mask();
+        n
     }
-    hay.get(i..)?
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|p| i + p)
+
+    fn block_mask(&self) -> u64 {
+        match self.hay.get(self.block..self.block + 64) {
+            Some(b) => newline_mask(b.try_into().expect("64 bytes")),
+            None => {
+                let tail = self.hay.get(self.block..).unwrap_or(&[]);
+                let mut m = 0u64;
+                for (i, &c) in tail.iter().enumerate() {
+                    m |= u64::from(c == b'\n') << i;
+                }
+                m
+            }
+        }
+    }
+}
+
+/// Bit `i` set where `block[i]` is `\n`: four SSE2 compares (every x86-64
+/// has SSE2; the compiler does not find this for the plain loop).
+#[cfg(target_arch = "x86_64")]
+fn newline_mask(block: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    let mut m = 0u64;
+    for (i, part) in block.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of x86-64; `part` is 16 readable bytes and
+        // `loadu` takes any alignment.
+        let bits = unsafe {
+            let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8))) as u16
+        };
+        m |= u64::from(bits) << (16 * i);
+    }
+    m
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn newline_mask(block: &[u8; 64]) -> u64 {
+    let mut m = 0u64;
+    for (i, &c) in block.iter().enumerate() {
+        m |= u64::from(c == b'\n') << i;
+    }
+    m
+}
+
+impl Iterator for Newlines<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            if self.block + 64 >= self.hay.len() {
+                return None;
+            }
+            self.block += 64;
+            self.mask = self.block_mask();
+        }
+        let at = self.block + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
 }
 
 /// A value, or `None` for the placeholders describe prints for "nothing".
@@ -304,17 +366,35 @@ mod tests {
     }
 
     #[test]
-    fn find_newline_matches_a_plain_search() {
+    fn newlines_match_a_plain_search() {
         let hay = b"abc\ndefghijklmnop\n\nqrstuvwxyz0123456789\xff\x8a\n";
         for from in 0..hay.len() {
-            let want = hay[from..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map(|p| from + p);
-            assert_eq!(find_newline(hay, from), want, "from {from}");
+            let want: Vec<usize> = (from..hay.len()).filter(|&i| hay[i] == b'\n').collect();
+            assert_eq!(
+                Newlines::new(hay, from).collect::<Vec<_>>(),
+                want,
+                "from {from}"
+            );
         }
-        assert_eq!(find_newline(b"", 0), None);
-        assert_eq!(find_newline(b"x", 5), None);
+        let long: Vec<u8> = (0..1000u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 64 == 63 {
+                    b'\n'
+                } else {
+                    b'x'
+                }
+            })
+            .collect();
+        for from in [0, 1, 63, 64, 65, 500, 999, 1000] {
+            let want: Vec<usize> = (from..long.len()).filter(|&i| long[i] == b'\n').collect();
+            assert_eq!(
+                Newlines::new(&long, from).collect::<Vec<_>>(),
+                want,
+                "from {from}"
+            );
+        }
+        assert_eq!(Newlines::new(b"", 0).next(), None);
+        assert_eq!(Newlines::new(b"x", 5).next(), None);
     }
 
     #[test]

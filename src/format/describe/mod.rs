@@ -189,8 +189,9 @@ impl<'a> Driver<'a> {
             0
         };
         let mut no = self.first_line;
+        let mut newlines = lines::Newlines::new(bytes, pos);
         while pos < bytes.len() {
-            let end = lines::find_newline(bytes, pos).unwrap_or(bytes.len());
+            let end = newlines.next().unwrap_or(bytes.len());
             let line = lines::eol(&bytes[pos..end]);
             let next = (end + 1).min(bytes.len());
             if self.next_esc < pos {
