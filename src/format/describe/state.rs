@@ -1,9 +1,7 @@
 //! `State:` / `Last State:` blocks (grammar/kubectl-describe.abnf, "states";
 //! facts: input-formats.md §1.4).
 
-use nom::bytes::complete::{tag, take_while1};
-use nom::combinator::{opt, recognize};
-use nom::{IResult, Parser};
+use nom::IResult;
 
 use crate::model::{State, Status};
 
@@ -22,15 +20,27 @@ pub fn state_word(input: &[u8]) -> IResult<&[u8], Status> {
 
 /// `exit-code = ["-"] 1*DIGIT` — int32, negative for Windows NTSTATUS codes.
 pub fn exit_code(input: &[u8]) -> IResult<&[u8], i64> {
-    let (rest, digits) =
-        recognize((opt(tag("-")), take_while1(|b: u8| b.is_ascii_digit()))).parse(input)?;
-    // At most 19 digits always fit an i64; longer runs are not exit codes.
-    match std::str::from_utf8(digits)
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        Some(n) => Ok((rest, n)),
-        None => Err(nom::Err::Error(nom::error::Error::new(
+    // By hand rather than `recognize` + `str::parse`: this runs for every
+    // exit code and restart count.
+    let neg = input.first() == Some(&b'-');
+    let digits = &input[usize::from(neg)..];
+    let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    // Accumulated negative so that i64::MIN fits; overflow is not a number.
+    let n = digits[..len].iter().try_fold(0i64, |n, &d| {
+        n.checked_mul(10)?.checked_sub(i64::from(d - b'0'))
+    });
+    match n {
+        Some(n) if len > 0 => {
+            let n = if neg { Some(n) } else { n.checked_neg() };
+            match n {
+                Some(n) => Ok((&digits[len..], n)),
+                None => Err(nom::Err::Error(nom::error::Error::new(
+                    input,
+                    nom::error::ErrorKind::Digit,
+                ))),
+            }
+        }
+        _ => Err(nom::Err::Error(nom::error::Error::new(
             input,
             nom::error::ErrorKind::Digit,
         ))),
@@ -190,32 +200,24 @@ pub fn rfc1123z(v: &[u8]) -> Option<Option<String>> {
     if !(1000..=9999).contains(&y) {
         return None;
     }
-    // Written by hand: `format!` was half the cost of this function.
-    let mut out = String::with_capacity(20);
-    for (n, width, sep) in [
-        (y, 4, '-'),
-        (m, 2, '-'),
-        (d, 2, 'T'),
-        (t / 3600, 2, ':'),
-        (t / 60 % 60, 2, ':'),
-        (t % 60, 2, 'Z'),
-    ] {
-        push_digits(&mut out, n, width);
-        out.push(sep);
-    }
-    Some(Some(out))
+    // Written by hand into a byte array: `format!` (and pushing chars one
+    // by one) was half the cost of this function.
+    let mut out = *b"0000-00-00T00:00:00Z";
+    put_digits(&mut out[0..4], y);
+    put_digits(&mut out[5..7], m);
+    put_digits(&mut out[8..10], d);
+    put_digits(&mut out[11..13], t / 3600);
+    put_digits(&mut out[14..16], t / 60 % 60);
+    put_digits(&mut out[17..19], t % 60);
+    Some(Some(String::from_utf8(out.to_vec()).expect("ASCII digits")))
 }
 
-/// Appends `n` (0 ≤ n < 10^width) zero-padded to `width` (2 or 4) digits;
-/// divisions by constants, which compile to multiplications.
-fn push_digits(out: &mut String, n: i64, width: u32) {
-    let digit = |d: i64| char::from(b'0' + (d % 10) as u8);
-    if width == 4 {
-        out.push(digit(n / 1000));
-        out.push(digit(n / 100));
+/// Writes `n` (0 ≤ n < 10^len) zero-padded into `out`.
+fn put_digits(out: &mut [u8], mut n: i64) {
+    for b in out.iter_mut().rev() {
+        *b = b'0' + (n % 10) as u8;
+        n /= 10;
     }
-    out.push(digit(n / 10));
-    out.push(digit(n));
 }
 
 #[cfg(test)]
@@ -238,6 +240,12 @@ mod tests {
         assert_eq!(exit_code(b"-1073741510 x"), Ok((&b" x"[..], -1073741510)));
         assert!(exit_code(b"abc").is_err());
         assert!(exit_code(b"99999999999999999999999").is_err());
+        assert!(exit_code(b"9223372036854775808").is_err());
+        assert!(exit_code(b"-").is_err());
+        assert_eq!(exit_code(b"9223372036854775807"), Ok((&b""[..], i64::MAX)));
+        assert_eq!(exit_code(b"-9223372036854775808"), Ok((&b""[..], i64::MIN)));
+        assert_eq!(exit_code(b"-0"), Ok((&b""[..], 0)));
+        assert_eq!(exit_code(b"007x"), Ok((&b"x"[..], 7)));
     }
 
     #[test]
