@@ -313,3 +313,16 @@ fn pod_level_failure_is_named_when_the_container_says_nothing() {
     assert_eq!(c.category, "unknown");
     assert!(c.summary.contains("NodeLost"), "{}", c.summary);
 }
+
+#[test]
+fn listing_phase_rows() {
+    let mut s = State::new(Status::Terminated);
+    s.exit_code = None;
+    let mut o = obs(s, None);
+    o.pod_phase = Some("Succeeded".to_string());
+    assert_eq!(category(&o), "completed");
+    o.pod_phase = Some("Failed".to_string());
+    let c = classify(&o);
+    assert_eq!(c.category, "unknown");
+    assert!(c.summary.contains("pod Failed"), "{}", c.summary);
+}
