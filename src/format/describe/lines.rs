@@ -54,13 +54,22 @@ pub fn key(input: &[u8]) -> IResult<&[u8], &[u8]> {
             nom::error::ErrorKind::Alpha,
         )));
     }
-    let mut i = 1;
-    while let Some(&b) = input.get(i) {
-        if !key_char(b) || (b == b' ' && input.get(i + 1) == Some(&b' ')) {
+    // One pass with an iterator (no bounds checks); the next byte is looked
+    // at only after a space.
+    let tail = &input[1..];
+    let mut len = tail.len();
+    for (j, &b) in tail.iter().enumerate() {
+        if b == b' ' {
+            if tail.get(j + 1) == Some(&b' ') {
+                len = j;
+                break;
+            }
+        } else if !key_char(b) {
+            len = j;
             break;
         }
-        i += 1;
     }
+    let i = len + 1;
     Ok((&input[i..], &input[..i]))
 }
 

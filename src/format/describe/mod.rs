@@ -845,13 +845,24 @@ impl<'a> Driver<'a> {
                 pod.namespace.clone_from(&self.hint_ns);
             }
         }
-        for c in pod.containers {
+        let last = pod.containers.len().saturating_sub(1);
+        for (i, c) in pod.containers.into_iter().enumerate() {
             let mut obs = c.obs;
-            obs.namespace.clone_from(&pod.namespace);
-            obs.pod.clone_from(&pod.name);
-            obs.node.clone_from(&pod.node);
-            obs.pod_phase.clone_from(&pod.phase);
-            obs.pod_reason.clone_from(&pod.reason);
+            if i == last {
+                // The last container takes the pod's strings (one copy
+                // fewer each; most pods have one or two containers).
+                obs.namespace = pod.namespace.take();
+                obs.pod = pod.name.take();
+                obs.node = pod.node.take();
+                obs.pod_phase = pod.phase.take();
+                obs.pod_reason = pod.reason.take();
+            } else {
+                obs.namespace.clone_from(&pod.namespace);
+                obs.pod.clone_from(&pod.name);
+                obs.node.clone_from(&pod.node);
+                obs.pod_phase.clone_from(&pod.phase);
+                obs.pod_reason.clone_from(&pod.reason);
+            }
             obs.finish();
             self.out.observations.push(obs);
         }
