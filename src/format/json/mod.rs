@@ -808,8 +808,15 @@ fn indented_array_cuts(b: &[u8], min_piece: usize) -> Option<Vec<usize>> {
     let mut cuts = Vec::new();
     let mut last = start;
     let mut closed = false;
-    for (at, line) in lines {
-        // Most lines are deeper than the elements: k spaces and one more.
+    // Most lines are deeper than the elements (k spaces and one more):
+    // `next_shallow` passes over them 64 bytes at a time, as this scan runs
+    // on one thread before the pieces can be parsed.
+    let mut at = lines.pos;
+    while at < b.len() {
+        let line_at = at;
+        let end = scan::find_any(b, at, [b'\n'; 3]);
+        let line = &b[at..end];
+        at = scan::next_shallow(b, end, k);
         if line.len() > k && line[..=k].iter().all(|&c| c == b' ') {
             continue;
         }
@@ -829,9 +836,9 @@ fn indented_array_cuts(b: &[u8], min_piece: usize) -> Option<Vec<usize>> {
             b"}" => closed = false,
             b"{" if closed => {
                 closed = false;
-                if at - last >= min_piece {
-                    cuts.push(at);
-                    last = at;
+                if line_at - last >= min_piece {
+                    cuts.push(line_at);
+                    last = line_at;
                 }
             }
             _ => break,

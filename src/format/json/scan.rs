@@ -202,6 +202,78 @@ fn masks(block: &[u8; 64], open: u8, close: u8) -> Masks {
     m
 }
 
+/// Bit k set where `block[k] == c`.
+#[inline(always)]
+fn byte_mask(block: &[u8; 64], c: u8) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        let mut m = 0u64;
+        for k in 0..4 {
+            // SAFETY: SSE2 is baseline on x86_64; the load reads 16 bytes
+            // inside the 64-byte block.
+            let bits = unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u16
+            };
+            m |= u64::from(bits) << (16 * k);
+        }
+        m
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut m = 0u64;
+        for (k, &b) in block.iter().enumerate() {
+            m |= u64::from(b == c) << k;
+        }
+        m
+    }
+}
+
+/// The start of the first line after a `\n` at or after `from` that does
+/// not begin with `k + 1` spaces (or `b.len()`). An indented array's
+/// element-level lines are a few of the many; the rest are passed over 64
+/// bytes at a time (newline and space masks) instead of line by line.
+pub fn next_shallow(b: &[u8], from: usize, k: usize) -> usize {
+    let deep = |s: usize| s + k < b.len() && b[s..=s + k].iter().all(|&c| c == b' ');
+    let mut p = from;
+    if k < 63 {
+        while let Some(w) = b.get(p..p + 128) {
+            let lo: &[u8; 64] = w[..64].try_into().expect("64 bytes");
+            let hi: &[u8; 64] = w[64..].try_into().expect("64 bytes");
+            let nl = byte_mask(lo, b'\n');
+            if nl != 0 {
+                let sp = u128::from(byte_mask(lo, b' ')) | u128::from(byte_mask(hi, b' ')) << 64;
+                // Bit t: a non-space among the k + 1 bytes after position
+                // t (a window OR built by doubling).
+                let mut w = !sp >> 1;
+                let mut width = 1;
+                while width * 2 <= k + 1 {
+                    w |= w >> width;
+                    width *= 2;
+                }
+                if width < k + 1 {
+                    w |= w >> (k + 1 - width);
+                }
+                let shallow = nl & w as u64;
+                if shallow != 0 {
+                    return p + shallow.trailing_zeros() as usize + 1;
+                }
+            }
+            p += 64;
+        }
+    }
+    while p < b.len() {
+        if b[p] == b'\n' && !deep(p + 1) {
+            return p + 1;
+        }
+        p += 1;
+    }
+    b.len()
+}
+
 /// Bit k set when an odd number of bits at or below k are set in `x`: with
 /// quotes in, the bits from each opening quote up to its closing one.
 #[inline(always)]
@@ -492,6 +564,45 @@ mod tests {
                     naive_skip(b, 0),
                     "round {round} cut {cut}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn next_shallow_agrees_with_a_byte_loop() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for round in 0..200 {
+            let mut t = Vec::new();
+            while t.len() < 2000 {
+                let ind = [8, 8, 8, 12, 4, 2, 0, 5][next(8) as usize];
+                t.extend(std::iter::repeat_n(b' ', ind));
+                t.extend(std::iter::repeat_n(b'x', next(90) as usize));
+                t.push(b'\n');
+            }
+            t.truncate(t.len() - next(7) as usize);
+            for k in [0usize, 1, 2, 4, 7] {
+                let naive = |from: usize| {
+                    (from..t.len())
+                        .find(|&q| {
+                            t[q] == b'\n'
+                                && !(q + 1 + k < t.len()
+                                    && t[q + 1..=q + 1 + k].iter().all(|&c| c == b' '))
+                        })
+                        .map_or(t.len(), |q| q + 1)
+                };
+                for from in [0, 1, 63, 64, 100, 777, t.len() - 1, t.len()] {
+                    assert_eq!(
+                        next_shallow(&t, from, k),
+                        naive(from),
+                        "round {round} k {k} from {from}"
+                    );
+                }
             }
         }
     }
