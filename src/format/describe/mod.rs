@@ -60,7 +60,14 @@ pub fn parse(chunk: Chunk<'_>) -> Parsed {
 pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut last = 0usize;
-    for at in memmem::find_iter(bytes, b"\nName:") {
+    let finder = memmem::Finder::new(b"\nName:");
+    // Candidates closer than `min_piece` to the last cut are never taken, so
+    // the search jumps past them: with pieces of megabytes this reads a few
+    // kilobytes per cut instead of the whole text.
+    let mut from = min_piece.max(1) - 1;
+    while let Some(found) = bytes.get(from..).and_then(|rest| finder.find(rest)) {
+        let at = from + found;
+        from = at + 1;
         let start = at + 1;
         if start < last + min_piece.max(1) || start >= bytes.len() {
             continue;
@@ -72,6 +79,7 @@ pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
         if after_blank && next.is_some_and(|l| l.starts_with(b"Namespace:")) {
             cuts.push(start);
             last = start;
+            from = from.max((last + min_piece.max(1)).saturating_sub(1));
         }
     }
     cuts
@@ -1047,5 +1055,27 @@ mod tests {
         let text = b"Name:  a\nNamespace:  x\n\n\nName:  b\nNamespace:  x\nMessage:  m\nName:  c\nNamespace: y\n";
         assert_eq!(boundaries(text, 1), vec![25]);
         assert_eq!(boundaries(text, 1000), Vec::<usize>::new());
+        // Jumping ahead finds what a scan of every candidate finds.
+        let mut many = Vec::new();
+        for i in 0..200 {
+            many.extend_from_slice(
+                format!("Name:  p{i}\nNamespace:  x\nMessage:  m\nName:  q\n\n").as_bytes(),
+            );
+        }
+        for min in [1, 2, 30, 47, 48, 49, 100, 1000, 5000] {
+            let mut want = Vec::new();
+            let mut last = 0;
+            for (at, _) in many.windows(6).enumerate().filter(|(_, w)| w == b"\nName:") {
+                let start = at + 1;
+                if start >= last + min
+                    && many[..at].ends_with(b"\n")
+                    && many[start..].starts_with(b"Name:  p")
+                {
+                    want.push(start);
+                    last = start;
+                }
+            }
+            assert_eq!(boundaries(&many, min), want, "min {min}");
+        }
     }
 }
