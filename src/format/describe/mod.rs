@@ -213,7 +213,7 @@ impl<'a> Driver<'a> {
             } else {
                 self.line(line, no, pos, next);
             }
-            self.prev_blank = trim(line).is_empty();
+            self.prev_blank = line.iter().all(|&b| b == b' ' || b == b'\t');
             pos = end + 1;
             no += 1;
         }
@@ -298,19 +298,18 @@ impl<'a> Driver<'a> {
             // An empty first cell: a continuation line of a TAB-era value.
             return;
         }
-        if raw > 0
-            && raw != self.base
-            && rest.starts_with(b"Name:")
-            && self.next_is_namespace(next, raw)
-        {
+        // Re-basing is tried only for lines that can start a pod or a
+        // section (first byte `N`, `C`, `I`, `E`): most indented lines
+        // are not.
+        let rebase = raw > 0 && raw != self.base && matches!(first, b'N' | b'C' | b'I' | b'E');
+        if rebase && rest.starts_with(b"Name:") && self.next_is_namespace(next, raw) {
             // The whole paste is indented (a quoted or code-indented block).
             if let Some(f) = field(line) {
                 self.start_pod(f.value, no, raw);
                 return;
             }
         }
-        if raw > 0
-            && raw != self.base
+        if rebase
             && (rest.starts_with(b"Containers:")
                 || rest.starts_with(b"Init Containers:")
                 || rest.starts_with(b"Ephemeral Containers:"))
