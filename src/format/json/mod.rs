@@ -37,7 +37,7 @@ use serde_json::Value;
 use super::{Chunk, Diagnostic, Parsed};
 use crate::model::{ContainerType, Observation, SourceFormat};
 use de::{Bool, Int, Obj, ObjOrStr, Present, Str};
-use inspect::{Config, DockerState};
+use inspect::{Config, DockerState, KubeLabels};
 
 /// Every top-level key exitparse looks at, of every kind of object. The
 /// docker/podman container fields are read in full (the hot path of large
@@ -666,7 +666,44 @@ fn read_config<'a>(b: &'a [u8], vs: usize, ve: usize, ok: &mut bool) -> Obj<Conf
     }
     Obj(Some(Config {
         image: image.map(|v| read(v, ok)).unwrap_or_default(),
-        labels: labels.map(|v| read(v, ok)).unwrap_or_default(),
+        labels: labels.map(|v| read_labels(v, ok)).unwrap_or_default(),
+    }))
+}
+
+/// `Config.Labels` for the hot path: the same walk as [`read_config`],
+/// reading the six kubelet labels and passing over the image's own (often
+/// most of them) without decoding. Falls back to serde on the whole value
+/// for an escaped key or a repeated wanted one.
+fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
+    if v.first() != Some(&b'{') {
+        return read(v, ok);
+    }
+    let mut slots: [Option<&'a [u8]>; 6] = [None; 6];
+    let end = scan::walk_object(v, 0, |key, s, e| {
+        let i = match key {
+            b"io.kubernetes.container.name" => 0,
+            b"io.kubernetes.pod.name" => 1,
+            b"io.kubernetes.pod.namespace" => 2,
+            b"io.kubernetes.docker.type" => 3,
+            b"annotation.io.kubernetes.container.restartCount" => 4,
+            b"io.kubernetes.container.restartCount" => 5,
+            _ => return !key.contains(&b'\\'),
+        };
+        slots[i].replace(&v[s..e]).is_none()
+    });
+    if end != Some(v.len()) {
+        return read(v, ok);
+    }
+    let mut str_at = |i: usize| -> Str<'a> { slots[i].map(|v| read(v, ok)).unwrap_or_default() };
+    let (container_name, pod_name, pod_namespace, docker_type) =
+        (str_at(0), str_at(1), str_at(2), str_at(3));
+    Obj(Some(KubeLabels {
+        container_name,
+        pod_name,
+        pod_namespace,
+        docker_type,
+        docker_restart_count: slots[4].map(|v| read(v, ok)).unwrap_or_default(),
+        restart_count: slots[5].map(|v| read(v, ok)).unwrap_or_default(),
     }))
 }
 
