@@ -22,5 +22,6 @@ pub mod format;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod simd;
 pub mod term;
 pub mod timefmt;

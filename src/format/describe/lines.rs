@@ -200,7 +200,7 @@ impl<'a> Newlines<'a> {
 
     fn block_mask(&self) -> u64 {
         match self.hay.get(self.block..self.block + 64) {
-            Some(b) => newline_mask(b.try_into().expect("64 bytes")),
+            Some(b) => crate::simd::byte_mask(b.try_into().expect("64 bytes"), b'\n'),
             None => {
                 let tail = self.hay.get(self.block..).unwrap_or(&[]);
                 let mut m = 0u64;
@@ -211,35 +211,6 @@ impl<'a> Newlines<'a> {
             }
         }
     }
-}
-
-/// Bit `i` set where `block[i]` is `\n`: four SSE2 compares (every x86-64
-/// has SSE2; the compiler does not find this for the plain loop).
-#[cfg(target_arch = "x86_64")]
-fn newline_mask(block: &[u8; 64]) -> u64 {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-    };
-    let mut m = 0u64;
-    for (i, part) in block.chunks_exact(16).enumerate() {
-        // SAFETY: SSE2 is part of x86-64; `part` is 16 readable bytes and
-        // `loadu` takes any alignment.
-        let bits = unsafe {
-            let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
-            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8))) as u16
-        };
-        m |= u64::from(bits) << (16 * i);
-    }
-    m
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn newline_mask(block: &[u8; 64]) -> u64 {
-    let mut m = 0u64;
-    for (i, &c) in block.iter().enumerate() {
-        m |= u64::from(c == b'\n') << i;
-    }
-    m
 }
 
 impl Iterator for Newlines<'_> {

@@ -202,36 +202,6 @@ fn masks(block: &[u8; 64], open: u8, close: u8) -> Masks {
     m
 }
 
-/// Bit k set where `block[k] == c`.
-#[inline(always)]
-fn byte_mask(block: &[u8; 64], c: u8) -> u64 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{
-            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-        };
-        let mut m = 0u64;
-        for k in 0..4 {
-            // SAFETY: SSE2 is baseline on x86_64; the load reads 16 bytes
-            // inside the 64-byte block.
-            let bits = unsafe {
-                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
-                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u16
-            };
-            m |= u64::from(bits) << (16 * k);
-        }
-        m
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let mut m = 0u64;
-        for (k, &b) in block.iter().enumerate() {
-            m |= u64::from(b == c) << k;
-        }
-        m
-    }
-}
-
 /// The start of the first line after a `\n` at or after `from` that does
 /// not begin with `k + 1` spaces (or `b.len()`). An indented array's
 /// element-level lines are a few of the many; the rest are passed over 64
@@ -243,9 +213,10 @@ pub fn next_shallow(b: &[u8], from: usize, k: usize) -> usize {
         while let Some(w) = b.get(p..p + 128) {
             let lo: &[u8; 64] = w[..64].try_into().expect("64 bytes");
             let hi: &[u8; 64] = w[64..].try_into().expect("64 bytes");
-            let nl = byte_mask(lo, b'\n');
+            let nl = crate::simd::byte_mask(lo, b'\n');
             if nl != 0 {
-                let sp = u128::from(byte_mask(lo, b' ')) | u128::from(byte_mask(hi, b' ')) << 64;
+                let sp = u128::from(crate::simd::byte_mask(lo, b' '))
+                    | u128::from(crate::simd::byte_mask(hi, b' ')) << 64;
                 // Bit t: a non-space among the k + 1 bytes after position
                 // t (a window OR built by doubling).
                 let mut w = !sp >> 1;
