@@ -105,12 +105,41 @@ pub struct Parsed {
 /// result are absolute (the chunk's `first_line`/`first_offset` applied).
 pub fn parse(parser: Parser, chunk: Chunk<'_>) -> Parsed {
     match parser {
-        Parser::Describe => describe::parse(chunk),
+        Parser::Describe => with_listings(describe::parse(chunk), chunk),
         Parser::Json => json::parse(chunk),
         Parser::Yaml => yaml::parse(chunk),
         Parser::DockerPs => docker_ps::parse(chunk),
         Parser::KubectlGetPods => kubectl_get::parse(chunk),
     }
+}
+
+/// A terminal log often holds a `kubectl get pods` or `docker ps` table
+/// beside the describe output; its rows are read too rather than dropped,
+/// and the records are kept in input order.
+fn with_listings(mut parsed: Parsed, chunk: Chunk<'_>) -> Parsed {
+    if !has_listing_header(chunk.bytes) {
+        return parsed;
+    }
+    // The listing walker reads both kinds of table and skips describe text.
+    let rows = docker_ps::parse(chunk);
+    parsed.observations.extend(rows.observations);
+    parsed.observations.sort_by_key(|o| o.offset);
+    parsed.diagnostics.extend(rows.diagnostics);
+    parsed.diagnostics.sort_by_key(|d| d.line);
+    parsed
+}
+
+/// Whether a listing header line is in `bytes`. Headers are upper case and
+/// describe text never prints `STATUS`, so a substring search (GB/s) rules
+/// out almost every describe input before any line is looked at.
+fn has_listing_header(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"STATUS").any(|pos| {
+        let start = memchr::memrchr(b'\n', &bytes[..pos]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let line = &bytes[start..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        docker_ps::is_header(line) || kubectl_get::is_header(line)
+    })
 }
 
 /// Offsets (ascending, each > 0 and < `bytes.len()`) where `bytes` may be cut
