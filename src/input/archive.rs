@@ -47,6 +47,15 @@ pub enum Src<'a> {
     Stream(Box<dyn Read + 'a>),
 }
 
+/// What [`Walker::admit`] decided about one archive member.
+enum Admit {
+    Read,
+    /// Over a per-member limit: told, and the next member is read.
+    Skip,
+    /// The archive ends here with this flow.
+    End(Flow),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flow {
     Continue,
@@ -227,23 +236,12 @@ impl<'s> Walker<'s> {
                 continue;
             }
             count += 1;
-            if count > self.limits.members {
-                return self.problem(
-                    path,
-                    format!(
-                        "more than {} members (raise --max-members); rest of archive skipped",
-                        self.limits.members
-                    ),
-                );
-            }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let member = format!("{path}!/{name}");
-            if entry.size() > self.limits.member {
-                let msg = self.limits.member_message();
-                if self.problem(&member, msg) == Flow::Stop {
-                    return Flow::Stop;
-                }
-                continue;
+            match self.admit(path, &member, count, entry.size()) {
+                Admit::Read => {}
+                Admit::Skip => continue,
+                Admit::End(flow) => return flow,
             }
             let mut head = Vec::new();
             if let Err(e) = read_up_to(&mut entry, &mut head, HEAD_LEN) {
@@ -282,22 +280,11 @@ impl<'s> Walker<'s> {
                 continue;
             }
             count += 1;
-            if count > self.limits.members {
-                return self.problem(
-                    path,
-                    format!(
-                        "more than {} members (raise --max-members); rest of archive skipped",
-                        self.limits.members
-                    ),
-                );
-            }
             let member = format!("{path}!/{}", String::from_utf8_lossy(file.name_raw()));
-            if file.size() > self.limits.member {
-                let msg = self.limits.member_message();
-                if self.problem(&member, msg) == Flow::Stop {
-                    return Flow::Stop;
-                }
-                continue;
+            match self.admit(path, &member, count, file.size()) {
+                Admit::Read => {}
+                Admit::Skip => continue,
+                Admit::End(flow) => return flow,
             }
             // Declared sizes can lie: the meter checks what really comes out.
             let compressed = Rc::new(Cell::new(file.compressed_size()));
@@ -313,6 +300,27 @@ impl<'s> Walker<'s> {
             }
         }
         Flow::Continue
+    }
+
+    /// The limits an archive member must pass before it is read: the
+    /// archive's member count (the `count`-th member) and the member's
+    /// declared size. Declared sizes can lie; the reader meters the rest.
+    fn admit(&mut self, archive: &str, member: &str, count: u64, declared: u64) -> Admit {
+        if count > self.limits.members {
+            let msg = format!(
+                "more than {} members (raise --max-members); rest of archive skipped",
+                self.limits.members
+            );
+            return Admit::End(self.problem(archive, msg));
+        }
+        if declared > self.limits.member {
+            let msg = self.limits.member_message();
+            return match self.problem(member, msg) {
+                Flow::Stop => Admit::End(Flow::Stop),
+                _ => Admit::Skip,
+            };
+        }
+        Admit::Read
     }
 
     /// One file out of an archive, whose first bytes are `head` and the
