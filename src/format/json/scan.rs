@@ -80,25 +80,9 @@ pub fn skip_container(b: &[u8], i: usize) -> Option<usize> {
             }
             // Byte loop up to the block's end (or just past a string that
             // crosses it), then blocks again.
-            let stop = (j + 64).min(b.len());
-            while j < stop {
-                j = find_any(&b[..stop], j, [b'"', open, close]);
-                let Some(&c) = b.get(j).filter(|_| j < stop) else {
-                    break;
-                };
-                if c == b'"' {
-                    j = skip_string(b, j + 1)?;
-                    continue;
-                }
-                if c == open {
-                    depth += 1;
-                } else {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(j + 1);
-                    }
-                }
-                j += 1;
+            match walk_bytes(b, j, (j + 64).min(b.len()), open, close, &mut depth)? {
+                Ok(end) => return Some(end),
+                Err(next) => j = next,
             }
             continue;
         }
@@ -125,23 +109,41 @@ pub fn skip_container(b: &[u8], i: usize) -> Option<usize> {
     if in_string {
         j = skip_string(b, j)?;
     }
-    loop {
-        j = find_any(b, j, [b'"', open, close]);
-        let c = *b.get(j)?;
+    walk_bytes(b, j, b.len(), open, close, &mut depth)?.ok()
+}
+
+/// The byte-at-a-time walk of [`skip_container`] from `j` to `stop`, strings
+/// skipped whole (one may run past `stop`). `Ok(end)` once the container
+/// closes, `Err(next)` where the walk stopped at or past `stop`, `None` when
+/// the input ends inside a string.
+fn walk_bytes(
+    b: &[u8],
+    mut j: usize,
+    stop: usize,
+    open: u8,
+    close: u8,
+    depth: &mut usize,
+) -> Option<Result<usize, usize>> {
+    while j < stop {
+        j = find_any(&b[..stop], j, [b'"', open, close]);
+        let Some(&c) = b.get(j).filter(|_| j < stop) else {
+            break;
+        };
         if c == b'"' {
             j = skip_string(b, j + 1)?;
             continue;
         }
         if c == open {
-            depth += 1;
+            *depth += 1;
         } else {
-            depth -= 1;
-            if depth == 0 {
-                return Some(j + 1);
+            *depth -= 1;
+            if *depth == 0 {
+                return Some(Ok(j + 1));
             }
         }
         j += 1;
     }
+    Some(Err(j))
 }
 
 /// Bit k set where `block[k]` is that byte.
