@@ -131,6 +131,22 @@ impl State {
     }
 }
 
+/// *(v1.1)* `logs`: the last words of the judged run, from a log file in the
+/// same bundle.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Logs {
+    /// The log's path, archive members as in `source.path`.
+    pub path: String,
+    /// Whether it is the previous run's log.
+    pub previous: bool,
+    /// Its last lines (at most 10, each at most 512 bytes, control characters removed).
+    pub tail: Vec<String>,
+    /// A recognized crash signature (`go_panic`, `java_oom`, …).
+    pub finding: Option<String>,
+    /// The line the finding was recognized on.
+    pub finding_line: Option<String>,
+}
+
 /// One container observation, before classification.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Observation {
@@ -154,6 +170,11 @@ pub struct Observation {
     pub last_state: Option<State>,
     /// Pod events relevant to this container, each `"Reason: message"`.
     pub events: Vec<String>,
+    /// *(v1.1)* `metadata.uid`, or the UID a kubelet label, container name or
+    /// path names; the key kernel and kubelet lines are joined on.
+    pub pod_uid: Option<String>,
+    /// *(v1.1)* The container's log found in the same bundle.
+    pub logs: Option<Logs>,
     /// Extra facts the classifier should cite (docker health-check failures,
     /// "listing STATUS column" …); not serialized on their own.
     pub evidence: Vec<String>,

@@ -303,14 +303,20 @@ fn csv_golden_and_readable_by_a_csv_reader() {
     golden("formats/records.csv", &got);
     let mut reader = csv::Reader::from_reader(got.as_bytes());
     let header = reader.headers().unwrap().clone();
-    assert_eq!(header.len(), 29);
+    assert_eq!(header.len(), 31);
     assert_eq!(&header[0], "source_path");
     assert_eq!(&header[28], "hint");
+    assert_eq!(&header[30], "exited_at");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 6);
     // Quoting survives a comma and a quote; the escape and newline do not.
     assert_eq!(&rows[5][8], "evil [2J name,\"quoted\"");
     assert_eq!(&rows[0][23], "oom_killed");
+    // exited_at is the judged termination's finish: the last state's for a
+    // waiting container, none for a running one.
+    assert_eq!(&rows[0][30], &rows[0][22]);
+    assert_eq!(&rows[1][30], "");
+    assert_eq!(&rows[2][30], &rows[2][18]);
 }
 
 #[test]

@@ -348,6 +348,7 @@ pub(crate) struct K8sName {
     pub container: String,
     pub pod: String,
     pub namespace: String,
+    pub uid: String,
     pub attempt: Option<i64>,
     pub sandbox: bool,
 }
@@ -371,6 +372,7 @@ pub(crate) fn k8s_name(name: &str) -> Option<K8sName> {
         container: container.to_string(),
         pod: parts[1].to_string(),
         namespace: parts[2].to_string(),
+        uid: parts[3].to_string(),
         attempt,
         sandbox: container == "POD",
     })
@@ -573,6 +575,7 @@ fn observation(
     if let Some(k8s) = name.as_deref().and_then(k8s_name) {
         obs.pod = Some(k8s.pod);
         obs.namespace = Some(k8s.namespace);
+        obs.pod_uid = Some(k8s.uid).filter(|u| !u.is_empty());
         obs.restart_count = k8s.attempt;
         if k8s.sandbox {
             obs.container_type = ContainerType::Sandbox;

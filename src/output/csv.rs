@@ -6,7 +6,7 @@ use crate::model::State;
 use crate::term;
 
 /// The header, in column order.
-pub const COLUMNS: [&str; 29] = [
+pub const COLUMNS: [&str; 31] = [
     "source_path",
     "source_line",
     "source_format",
@@ -36,6 +36,8 @@ pub const COLUMNS: [&str; 29] = [
     "class_signal",
     "summary",
     "hint",
+    "pod_uid",
+    "exited_at",
 ];
 
 /// CSV rows; null values are empty cells.
@@ -77,7 +79,7 @@ impl StreamFormat for Csv {
         let o = &record.observation;
         let c = &record.classification;
         let last: Option<&State> = o.last_state.as_ref();
-        let cells: [String; 29] = [
+        let cells: [String; 31] = [
             term::sanitize(&record.path).into_owned(),
             o.line.to_string(),
             o.format.map(|f| f.as_str()).unwrap_or_default().to_string(),
@@ -108,6 +110,11 @@ impl StreamFormat for Csv {
             text(&c.signal),
             term::sanitize(&c.summary).into_owned(),
             text(&c.hint),
+            text(&o.pod_uid),
+            record
+                .exited_at()
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
         ];
         write_row(out, cells);
     }

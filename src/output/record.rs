@@ -9,7 +9,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::classify::Classification;
-use crate::model::{ContainerType, Observation, SourceFormat, State};
+use crate::classify::From;
+use crate::model::{ContainerType, Logs, Observation, SourceFormat, State, Status};
 
 /// The `schema` value of every v1 record.
 pub const SCHEMA: &str = "exitparse.record/v1";
@@ -42,6 +43,9 @@ struct Wire<'a> {
     last_state: &'a Option<State>,
     classification: &'a Classification,
     events: &'a [String],
+    pod_uid: &'a Option<String>,
+    exited_at: Option<&'a str>,
+    logs: &'a Option<Logs>,
 }
 
 #[derive(Serialize)]
@@ -88,7 +92,24 @@ impl Record {
             last_state: &o.last_state,
             classification: &self.classification,
             events: &o.events,
+            pod_uid: &o.pod_uid,
+            exited_at: self.exited_at(),
+            logs: &o.logs,
         }
+    }
+
+    /// *(v1.1)* `exited_at`: `finished_at` of the termination that
+    /// `classification.from` judged; `None` when that state did not terminate.
+    pub fn exited_at(&self) -> Option<&str> {
+        let o = &self.observation;
+        let judged = match self.classification.from {
+            From::State => Some(&o.state),
+            From::LastState => o.last_state.as_ref(),
+        }?;
+        if judged.status != Status::Terminated {
+            return None;
+        }
+        judged.finished_at.as_deref()
     }
 
     /// Appends this record as one JSON line (with `\n`) to `out`.

@@ -52,6 +52,8 @@ pub struct CriMeta<'a> {
     pub name: Str<'a>,
     #[serde(borrow)]
     pub namespace: Str<'a>,
+    #[serde(borrow)]
+    pub uid: Str<'a>,
     pub attempt: Int,
 }
 
@@ -96,6 +98,7 @@ pub fn observation(st: &CriStatus<'_>) -> Observation {
         o.container_type = ContainerType::Sandbox;
         o.pod = meta.and_then(|m| m.name.owned());
         o.namespace = meta.and_then(|m| m.namespace.owned());
+        o.pod_uid = meta.and_then(|m| m.uid.owned());
         o.restart_count = meta.and_then(|m| m.attempt.0);
         let mut s = State::new(match st.state.get() {
             Some("SANDBOX_READY") => Status::Running,
@@ -112,6 +115,7 @@ pub fn observation(st: &CriStatus<'_>) -> Observation {
         .or_else(|| labels.and_then(|l| l.container_name.owned()));
     o.pod = labels.and_then(|l| l.pod_name.owned());
     o.namespace = labels.and_then(|l| l.pod_namespace.owned());
+    o.pod_uid = labels.and_then(|l| l.pod_uid.owned());
     o.image = st
         .image
         .get()

@@ -84,6 +84,8 @@ pub struct KubeLabels<'a> {
     pub pod_name: Str<'a>,
     #[serde(rename = "io.kubernetes.pod.namespace", borrow)]
     pub pod_namespace: Str<'a>,
+    #[serde(rename = "io.kubernetes.pod.uid", borrow)]
+    pub pod_uid: Str<'a>,
     #[serde(rename = "io.kubernetes.docker.type", borrow)]
     pub docker_type: Str<'a>,
     /// dockershim stores CRI annotations as labels with this prefix.
@@ -211,6 +213,7 @@ struct ShimName<'n> {
     container: &'n str,
     pod: &'n str,
     namespace: &'n str,
+    uid: &'n str,
     attempt: Option<i64>,
 }
 
@@ -223,12 +226,13 @@ fn shim_name(name: &str) -> Option<ShimName<'_>> {
     let container = container.split('.').next().unwrap_or(container);
     let pod = parts.next()?;
     let namespace = parts.next()?;
-    let _uid = parts.next()?;
+    let uid = parts.next()?;
     let attempt = parts.next().and_then(|a| a.parse().ok());
     Some(ShimName {
         container,
         pod,
         namespace,
+        uid,
         attempt,
     })
 }
@@ -265,6 +269,11 @@ pub fn observation(c: &Container<'_, '_>, st: &DockerState<'_>) -> Observation {
         o.namespace = labels
             .and_then(|l| l.pod_namespace.get())
             .or(shim.as_ref().map(|s| s.namespace))
+            .map(str::to_string);
+        o.pod_uid = labels
+            .and_then(|l| l.pod_uid.get())
+            .or(shim.as_ref().map(|s| s.uid))
+            .filter(|u| !u.is_empty())
             .map(str::to_string);
         o.restart_count = labels
             .and_then(|l| l.docker_restart_count.0)

@@ -15,6 +15,8 @@ pub struct Meta<'a> {
     pub name: Str<'a>,
     #[serde(borrow)]
     pub namespace: Str<'a>,
+    #[serde(borrow)]
+    pub uid: Str<'a>,
 }
 
 /// `spec`: the node and the declared containers (for pods whose statuses
@@ -200,6 +202,7 @@ fn pod_fields(
     if let Some(m) = meta {
         o.pod = m.name.owned();
         o.namespace = m.namespace.owned();
+        o.pod_uid = m.uid.owned();
     }
     if let Some(s) = spec {
         o.node = s.node_name.owned();

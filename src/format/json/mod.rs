@@ -678,7 +678,7 @@ fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
     if v.first() != Some(&b'{') {
         return read(v, ok);
     }
-    let mut slots: [Option<&'a [u8]>; 6] = [None; 6];
+    let mut slots: [Option<&'a [u8]>; 7] = [None; 7];
     let end = scan::walk_object(v, 0, |key, s, e| {
         let i = match key {
             b"io.kubernetes.container.name" => 0,
@@ -687,6 +687,7 @@ fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
             b"io.kubernetes.docker.type" => 3,
             b"annotation.io.kubernetes.container.restartCount" => 4,
             b"io.kubernetes.container.restartCount" => 5,
+            b"io.kubernetes.pod.uid" => 6,
             _ => return !key.contains(&b'\\'),
         };
         slots[i].replace(&v[s..e]).is_none()
@@ -702,6 +703,7 @@ fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
         pod_name,
         pod_namespace,
         docker_type,
+        pod_uid: str_at(6),
         docker_restart_count: slots[4].map(|v| read(v, ok)).unwrap_or_default(),
         restart_count: slots[5].map(|v| read(v, ok)).unwrap_or_default(),
     }))
