@@ -38,7 +38,7 @@ use crate::input::{self, Found, Limits, Unit};
 use crate::output::{self, CollectFormat, Mode};
 use progress::Progress;
 use split::Text;
-use work::{Ctx, NoteKind, Output};
+use work::{Ctx, Holds, NoteKind, Output};
 
 /// Inputs in flight between the producer and the writer.
 const QUEUE: usize = 256;
@@ -219,6 +219,7 @@ impl Writer<'_> {
             Err(out) => return self.emit(out),
         };
         let ranges = split::plan(parser, text.bytes());
+        let mut holds = Holds::Nothing;
         split::run(
             pool,
             ctx,
@@ -228,13 +229,20 @@ impl Writer<'_> {
             &ranges,
             1,
             offset,
-            &mut |out| self.emit(out),
+            &mut |out| {
+                holds.merge(&out.holds);
+                self.emit(out)
+            },
         )?;
         // Bytes were counted piece by piece, for a live throughput.
-        self.emit(Output {
-            files: 1,
-            ..Output::default()
-        })
+        let done = match holds.verdict().filter(|_| unit.named) {
+            Some(why) => work::named_not_a_dump(&unit.path, why, 0),
+            None => Output {
+                files: 1,
+                ..Output::default()
+            },
+        };
+        self.emit(done)
     }
 
     fn stream(

@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use rayon::ThreadPool;
 
 use super::split::{self, PIECE, Text};
-use super::work::{Ctx, Output};
+use super::work::{Ctx, Holds, Output};
 use crate::format;
 use crate::format::detect::{self, Detection, HEAD_LEN};
 use crate::input::decode::StreamDecoder;
@@ -180,6 +180,7 @@ pub fn run(
     let mut offset = r.decoder.skipped();
     let mut counted = 0u64;
     let mut retry_at = 0usize;
+    let mut holds = Holds::Nothing;
     loop {
         // Everything up to the last record start is complete; at the end
         // of input, everything is.
@@ -233,6 +234,7 @@ pub fn run(
                     // Byte counts follow the raw stream, told once per batch.
                     out.bytes = if first { raw_now } else { 0 };
                     first = false;
+                    holds.merge(&out.holds);
                     emit(out)
                 },
             )?;
@@ -261,12 +263,14 @@ pub fn run(
         files: 1,
         ..Output::default()
     };
-    if let Some(e) = read_error(&mut r) {
+    // A stream is named on the command line (`-`, a FIFO): one that holds
+    // no dump is an error, as a named file is.
+    if let Some(message) = read_error(&mut r).or_else(|| holds.verdict()) {
         done.notes.push(super::work::Note {
             path,
             line: 0,
             kind: super::work::NoteKind::Error,
-            message: e,
+            message,
         });
     }
     emit(done)?;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::filter::Filter;
 use crate::format::detect::{self, Detection, HEAD_LEN};
-use crate::format::{self, Chunk, Parsed, Parser, Severity};
+use crate::format::{self, Chunk, Parsed, Parser, Severity, Skipped};
 use crate::input::{Unit, decode};
 use crate::output::{Record, StreamFormat};
 
@@ -39,6 +39,50 @@ pub struct Note {
     pub message: String,
 }
 
+/// What parsed text held, for the verdict on a whole input that was
+/// parsed in pieces: one answer per kind of input, whoever decides it (see
+/// [`Holds::verdict`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub enum Holds {
+    /// Nothing a parser told apart (white space, text lines).
+    #[default]
+    Nothing,
+    /// Only objects passed over as not dumps; the first one's word.
+    NotADump(String),
+    /// Records, pods, containers, or something worth a diagnostic.
+    Dump,
+}
+
+impl Holds {
+    fn of(parsed: &Parsed) -> Holds {
+        if let Some(what) = parsed.not_a_dump() {
+            return Holds::NotADump(what.to_string());
+        }
+        let nothing = parsed.observations.is_empty()
+            && parsed.diagnostics.is_empty()
+            && parsed.skipped.is_empty()
+            && !parsed.found_dump;
+        if nothing { Holds::Nothing } else { Holds::Dump }
+    }
+
+    /// The verdict on the pieces of one input: a dump anywhere makes a dump.
+    pub fn merge(&mut self, other: &Holds) {
+        match (&*self, other) {
+            (Holds::Dump, _) | (_, Holds::Nothing) | (Holds::NotADump(_), Holds::NotADump(_)) => {}
+            _ => *self = other.clone(),
+        }
+    }
+
+    /// The error for an input named on the command line (or stdin) that
+    /// holds no dump, as detection words it for text: `None` for a dump.
+    pub fn verdict(&self) -> Option<String> {
+        match self {
+            Holds::NotADump(what) => Some(format!("no container-state dump found: {what}")),
+            _ => None,
+        }
+    }
+}
+
 /// The result of some work, handed to the writer in input order.
 #[derive(Default)]
 pub struct Output {
@@ -53,6 +97,8 @@ pub struct Output {
     pub bytes: u64,
     /// Inputs finished.
     pub files: u64,
+    /// Whether the text parsed was a dump.
+    pub holds: Holds,
 }
 
 impl Output {
@@ -171,6 +217,21 @@ pub fn unit(ctx: &Ctx, unit: &Unit) -> Output {
     let mut out = piece(ctx, &unit.path, prepared.parser, chunk);
     out.files = 1;
     out.bytes = unit.bytes.len() as u64;
+    if unit.named {
+        if let Some(why) = out.holds.verdict() {
+            return named_not_a_dump(&unit.path, why, out.bytes);
+        }
+    }
+    out
+}
+
+/// An input named on the command line that holds no dump: an error, as
+/// for text with no dump in it (inside a directory or archive the same
+/// input is passed over, listed with `--verbose`).
+pub fn named_not_a_dump(path: &Arc<str>, why: String, bytes: u64) -> Output {
+    let mut out = Output::problem(path.clone(), why);
+    out.files = 1;
+    out.bytes = bytes;
     out
 }
 
@@ -182,6 +243,7 @@ pub fn parse(parser: Parser, chunk: Chunk<'_>) -> Parsed {
             chunk.first_line,
             "internal error: the parser failed on this part of the input (please report it)",
         )],
+        ..Parsed::default()
     })
 }
 
@@ -196,10 +258,18 @@ pub fn piece(ctx: &Ctx, path: &Arc<str>, parser: Parser, chunk: Chunk<'_>) -> Ou
 /// Classifies, filters and renders what a parser found in `input_len`
 /// bytes (a hint for the output buffer: records are about that large).
 pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> Output {
-    let mut out = Output::default();
+    let mut out = Output {
+        holds: Holds::of(&parsed),
+        ..Output::default()
+    };
     if ctx.render.is_some() {
         out.rendered.reserve(input_len + input_len / 4);
     }
+    let skipped = if ctx.verbose {
+        skipped_notes(path, &parsed.skipped)
+    } else {
+        Vec::new()
+    };
     for d in parsed.diagnostics {
         out.notes.push(Note {
             path: path.clone(),
@@ -210,6 +280,11 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
             },
             message: d.message,
         });
+    }
+    if !skipped.is_empty() {
+        out.notes.extend(skipped);
+        // Told in input order; diagnostics of one line keep theirs.
+        out.notes.sort_by_key(|n| n.line);
     }
     for obs in parsed.observations {
         let record = match catch_unwind(AssertUnwindSafe(|| Record::new(path.clone(), obs))) {
@@ -237,4 +312,30 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
         }
     }
     out
+}
+
+/// `--verbose` lines for the objects passed over: one per kind of object,
+/// at its first line, with the count when there are several (a bundle's
+/// `groups.json` holds dozens).
+fn skipped_notes(path: &Arc<str>, skipped: &[Skipped]) -> Vec<Note> {
+    let mut groups: Vec<(&str, u64, usize)> = Vec::new();
+    for s in skipped {
+        match groups.iter_mut().find(|(what, _, _)| *what == s.what) {
+            Some(g) => g.2 += 1,
+            None => groups.push((&s.what, s.line, 1)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(what, line, n)| Note {
+            path: path.clone(),
+            line,
+            kind: NoteKind::Notice,
+            message: if n == 1 {
+                format!("skipped: {what}")
+            } else {
+                format!("skipped: {what} ({n} objects)")
+            },
+        })
+        .collect()
 }

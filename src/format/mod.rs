@@ -94,11 +94,41 @@ impl Diagnostic {
     }
 }
 
+/// Something a parser read and passed over because it is not a dump: an
+/// object of another Kubernetes kind, an image inspect, JSON of no known
+/// shape. Told only with `--verbose` (see [`Parsed::not_a_dump`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Line where the object starts.
+    pub line: u64,
+    /// What it is, as `--verbose` words it: `a Kubernetes Deployment, not a pod`.
+    pub what: String,
+}
+
 /// What a parser produced from one chunk, in input order.
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub observations: Vec<Observation>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Objects passed over as not dumps.
+    pub skipped: Vec<Skipped>,
+    /// A pod, a list of pods or a container was read, even one that gave
+    /// no record (an empty `PodList`): the input is a dump.
+    pub found_dump: bool,
+}
+
+impl Parsed {
+    /// What the chunk holds when it is not a dump at all: nothing but
+    /// objects passed over (no record, no pod, no diagnostic). `None` when
+    /// it is a dump, or when it held nothing the parser could tell apart.
+    pub fn not_a_dump(&self) -> Option<&str> {
+        let nothing_else =
+            self.observations.is_empty() && self.diagnostics.is_empty() && !self.found_dump;
+        match self.skipped.first() {
+            Some(s) if nothing_else => Some(&s.what),
+            _ => None,
+        }
+    }
 }
 
 /// Parses one chunk with the given parser. Line numbers and offsets in the

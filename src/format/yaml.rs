@@ -19,7 +19,8 @@ use super::json::de::{List, Obj, Present, Str};
 use super::json::hint::{self, Hint};
 use super::json::k8s::{self, ContainerStatus, Meta, PodSpec, PodStatus};
 use super::json::scan::Lines;
-use super::{Chunk, Diagnostic, Parsed};
+use super::json::{core_api, other_kind};
+use super::{Chunk, Diagnostic, Parsed, Skipped};
 use crate::model::{ContainerType, Observation, SourceFormat};
 
 /// One document, whatever it is: a Pod, a List/PodList, another object, a
@@ -29,6 +30,8 @@ use crate::model::{ContainerType, Observation, SourceFormat};
 struct Doc<'a> {
     #[serde(borrow)]
     kind: Str<'a>,
+    #[serde(borrow)]
+    api_version: Str<'a>,
     #[serde(borrow)]
     metadata: Obj<Meta<'a>>,
     #[serde(borrow)]
@@ -44,6 +47,17 @@ struct Doc<'a> {
     init_container_statuses: Present,
     phase: Present,
 }
+
+/// A `List`/`PodList`, or kind-less `items` (judged by its items).
+fn is_list(d: &Doc<'_>) -> bool {
+    match d.kind.get() {
+        Some(k) => matches!(k, "List" | "PodList"),
+        None => !d.items.0.is_empty(),
+    }
+}
+
+/// `--verbose`'s word for YAML of no known shape.
+const NOT_A_DUMP: &str = "YAML that is not a container, pod or list of them";
 
 fn options() -> serde_saphyr::Options {
     // Pod YAML never needs aliases: a few are allowed, replaying them is
@@ -274,24 +288,60 @@ impl Reader<'_> {
             }
         };
         match doc {
-            // A List's items were read (and reported) while parsing.
-            Some((_, true)) => {}
+            // A List's items were read (and reported) while parsing; an
+            // empty `kubectl get pods -o yaml` is still a dump.
+            Some((d, true)) => self.out.found_dump |= d.kind.get().is_some() && is_list(&d),
             Some((d, false)) => self.doc(&d, &body, &secs, start, first_content),
-            None => {
-                // A sequence at the top: `jq .status.containerStatuses | yq`.
-                let list: List<Obj<ContainerStatus>> =
-                    serde_saphyr::from_str_with_options(&body, options()).unwrap_or_default();
-                let items = list_items_top(&body);
-                for (i, cs) in list.0.iter().enumerate() {
-                    let Some(cs) = cs.get() else { continue };
+            None => self.sequence(&body, &secs, start, first_content),
+        }
+        self.apply_hint(first);
+    }
+
+    /// A sequence at the top: `jq .status.containerStatuses | yq`, or
+    /// objects listed without a `List` around them (a support bundle's
+    /// `custom-resources/*.yaml`, `yq .items`). Each item is judged on its
+    /// own, as a List's items are.
+    fn sequence(&mut self, body: &str, secs: &Sections, start: usize, first_content: usize) {
+        let docs: List<Obj<Doc>> =
+            serde_saphyr::from_str_with_options(body, options()).unwrap_or_default();
+        let items = list_items_top(body);
+        let mut statuses: Option<List<Obj<ContainerStatus>>> = None;
+        for (i, d) in docs.0.iter().enumerate() {
+            let at = items.get(i).map_or(first_content, |p| start + p);
+            let Some(d) = d.get() else {
+                let (line, _) = self.loc(at);
+                self.skip(line, NOT_A_DUMP);
+                continue;
+            };
+            if d.kind.get().is_some() || !(d.name.0 && (d.state.0 || d.last_state.0)) {
+                self.doc(d, body, secs, start, at);
+                continue;
+            }
+            // A container status: read as one (the items are few).
+            let list = statuses.get_or_insert_with(|| {
+                serde_saphyr::from_str_with_options(body, options()).unwrap_or_default()
+            });
+            match list.0.get(i).and_then(Obj::get) {
+                Some(cs) if cs.state.get().is_some() || cs.last_state.get().is_some() => {
+                    self.out.found_dump = true;
                     let mut o = cs.observation(SourceFormat::K8sYaml, ContainerType::Container);
-                    let at = items.get(i).map_or(first_content, |p| start + p);
                     (o.line, o.offset) = self.loc(at);
                     self.out.observations.push(o);
                 }
+                _ => {
+                    let (line, _) = self.loc(at);
+                    self.skip(line, NOT_A_DUMP);
+                }
             }
         }
-        self.apply_hint(first);
+    }
+
+    /// Passes over what is not a dump: told only with `--verbose`.
+    fn skip(&mut self, line: u64, what: impl Into<String>) {
+        self.out.skipped.push(Skipped {
+            line,
+            what: what.into(),
+        });
     }
 
     /// Fills the pod a pasted `kubectl get pod NAME` gave, where missing.
@@ -311,8 +361,17 @@ impl Reader<'_> {
     /// One parsed document (or List item) whose text starts at `at`.
     fn doc(&mut self, d: &Doc<'_>, body: &str, secs: &Sections, start: usize, at: usize) {
         let kind = d.kind.get();
-        let is_list = kind.is_some_and(|k| k.ends_with("List")) || !d.items.0.is_empty();
-        if is_list {
+        // Typed lists of other kinds (DeploymentList, NodeList …) hold no
+        // pods: passed over whole, as the JSON reader does.
+        if let Some(k) = kind.filter(|k| k.ends_with("List") && !matches!(*k, "List" | "PodList")) {
+            let (line, _) = self.loc(at);
+            self.skip(line, other_kind(k));
+            return;
+        }
+        if is_list(d) {
+            if kind.is_some() {
+                self.out.found_dump = true;
+            }
             let item_pos = Sections::first_after(&secs.items, at.saturating_sub(start));
             for (i, item) in d.items.0.iter().enumerate() {
                 let Some(item) = item.get() else { continue };
@@ -322,24 +381,29 @@ impl Reader<'_> {
             return;
         }
         let status = d.status.get();
-        let pod_shaped = kind == Some("Pod")
+        // Only a Pod, whatever keys other kinds have (a Deployment's pod
+        // template is not a pod). Without a kind, a `phase` alone is no
+        // pod either (PVCs, Namespaces, custom resources have one).
+        let pod_shaped = (kind == Some("Pod") && core_api(&d.api_version))
             || (kind.is_none()
                 && (d.spec.get().is_some_and(|s| !s.containers.0.is_empty())
                     || status.is_some_and(|s| {
-                        s.phase.get().is_some()
-                            || !s.container_statuses.0.is_empty()
-                            || !s.init_container_statuses.0.is_empty()
+                        !s.container_statuses.0.is_empty() || !s.init_container_statuses.0.is_empty()
                     })));
         if pod_shaped {
+            self.out.found_dump = true;
             self.pod(d.metadata.get(), d.spec.get(), status, secs, start, at);
             return;
         }
-        if kind.is_some() {
+        if let Some(k) = kind {
+            let (line, _) = self.loc(at);
+            self.skip(line, other_kind(k));
             return;
         }
         let rest = &body[at.saturating_sub(start).min(body.len())..];
         if d.container_statuses.0 || d.init_container_statuses.0 || d.phase.0 {
             if let Ok(s) = serde_saphyr::from_str_with_options::<PodStatus>(rest, options()) {
+                self.out.found_dump = true;
                 self.pod(None, None, Some(&s), secs, start, at);
             }
             return;
@@ -347,6 +411,7 @@ impl Reader<'_> {
         if d.name.0 && (d.state.0 || d.last_state.0) {
             if let Ok(cs) = serde_saphyr::from_str_with_options::<ContainerStatus>(rest, options())
             {
+                self.out.found_dump = true;
                 let mut o = cs.observation(SourceFormat::K8sYaml, ContainerType::Container);
                 (o.line, o.offset) = self.loc(at);
                 self.out.observations.push(o);
@@ -361,6 +426,7 @@ impl Reader<'_> {
                         .get()
                         .is_some_and(|s| s.starts_with("CONTAINER_") || s.starts_with("SANDBOX_"))
                 }) {
+                    self.out.found_dump = true;
                     let mut o = crictl::observation(st);
                     (o.line, o.offset) = self.loc(at);
                     self.out.observations.push(o);
@@ -369,10 +435,7 @@ impl Reader<'_> {
             }
         }
         let (line, _) = self.loc(at);
-        self.out.diagnostics.push(Diagnostic::notice(
-            line,
-            "YAML document skipped: not a pod or list of pods",
-        ));
+        self.skip(line, NOT_A_DUMP);
     }
 
     fn pod(
@@ -482,6 +545,7 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_, '_> {
                     })?;
                 }
                 Some("kind") => doc.kind = map.next_value()?,
+                Some("apiVersion") => doc.api_version = map.next_value()?,
                 Some("metadata") => doc.metadata = map.next_value()?,
                 Some("spec") => doc.spec = map.next_value()?,
                 Some("status") => doc.status = map.next_value()?,

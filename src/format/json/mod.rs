@@ -34,7 +34,7 @@ pub mod scan;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Chunk, Diagnostic, Parsed};
+use super::{Chunk, Diagnostic, Parsed, Skipped};
 use crate::model::{ContainerType, Observation, SourceFormat};
 use de::{Bool, Int, Obj, ObjOrStr, Present, Str};
 use inspect::{Config, DockerState, KubeLabels};
@@ -90,6 +90,8 @@ struct Any<'a> {
     // Kubernetes objects and crictl.
     #[serde(borrow)]
     kind: Str<'a>,
+    #[serde(rename = "apiVersion", borrow)]
+    api_version: Str<'a>,
     items: Present,
     metadata: Present,
     spec: Obj<SpecProbe>,
@@ -144,7 +146,8 @@ enum Shape {
     List,
     Event,
     EventList,
-    /// A Kubernetes object of another kind: skipped quietly.
+    /// A Kubernetes object of another kind (a Deployment, a Node, a
+    /// custom resource …): passed over, whatever keys it has.
     OtherKind,
     BareContainerStatus,
     BareContainerState,
@@ -155,7 +158,7 @@ enum Shape {
 fn shape(a: &Any<'_>) -> Shape {
     if let Some(kind) = a.kind.get() {
         return match kind {
-            "Pod" => Shape::Pod,
+            "Pod" if core_api(&a.api_version) => Shape::Pod,
             // Typed lists of other kinds (NodeList, EventList …) hold no pods.
             "List" | "PodList" => Shape::List,
             "Event" => Shape::Event,
@@ -187,7 +190,10 @@ fn shape(a: &Any<'_>) -> Shape {
         {
             return Shape::Crictl;
         }
-        if st.phase.0 || st.container_statuses.0 || st.init_container_statuses.0 {
+        // A `phase` alone is no pod: PVCs, Namespaces and many custom
+        // resources have one too. A kind-less pod has container statuses
+        // or (always) `spec.containers`.
+        if st.container_statuses.0 || st.init_container_statuses.0 {
             return Shape::Pod;
         }
     }
@@ -221,6 +227,29 @@ fn shape(a: &Any<'_>) -> Shape {
     }
     Shape::Unknown
 }
+
+/// Whether a `kind: Pod` is the core one (`v1`; `apiVersion` may be left
+/// out of cut objects), not a custom resource of the same name.
+pub fn core_api(api_version: &Str<'_>) -> bool {
+    api_version.get().is_none_or(|v| v == "v1")
+}
+
+/// How `--verbose` names a Kubernetes object of another kind (the kind is
+/// the input's: cut short and kept printable).
+pub fn other_kind(kind: &str) -> String {
+    let kind: String = kind
+        .chars()
+        .take(64)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    format!("a Kubernetes {kind}, not a pod or container")
+}
+
+/// `--verbose`'s word for JSON objects of no known shape.
+const NOT_A_DUMP: &str = "JSON that is not a container, pod or list of them";
+
+/// `--verbose`'s word for Kubernetes events.
+const EVENTS: &str = "Kubernetes events (joined to the pods beside them, no record of their own)";
 
 /// Where an object came from, to read it again as its own kind.
 #[derive(Clone, Copy)]
@@ -306,7 +335,7 @@ impl<'b> Reader<'b> {
         match stream.next() {
             Some(Ok(any)) => {
                 let end = pos + stream.byte_offset();
-                self.dispatch(&any, Src::Bytes { start: pos, end }, pos, !top);
+                self.dispatch(&any, Src::Bytes { start: pos, end }, pos);
                 end
             }
             _ if !top => scan::skip_value(b, pos).unwrap_or(b.len()),
@@ -346,7 +375,7 @@ impl<'b> Reader<'b> {
         if !matches!(any.docker_state, ObjOrStr::Obj(_)) {
             return None;
         }
-        self.dispatch(&any, Src::Bytes { start: pos, end }, pos, false);
+        self.dispatch(&any, Src::Bytes { start: pos, end }, pos);
         Some(end)
     }
 
@@ -383,7 +412,7 @@ impl<'b> Reader<'b> {
             self.out.diagnostics.push(d);
         }
         match Any::deserialize(&l.value) {
-            Ok(any) => self.dispatch(&any, Src::Value(&l.value), pos, false),
+            Ok(any) => self.dispatch(&any, Src::Value(&l.value), pos),
             Err(e) => {
                 let line = self.line(pos);
                 self.out.diagnostics.push(Diagnostic::error(
@@ -443,13 +472,36 @@ impl<'b> Reader<'b> {
         self.out.diagnostics.push(Diagnostic::notice(line, msg));
     }
 
-    fn dispatch<'x>(&mut self, any: &Any<'x>, src: Src<'x>, pos: usize, in_list: bool)
+    /// Passes over an object that is not a dump: told only with `--verbose`.
+    fn skip(&mut self, pos: usize, what: impl Into<String>) {
+        let line = self.line(pos);
+        self.out.skipped.push(Skipped {
+            line,
+            what: what.into(),
+        });
+    }
+
+    fn dispatch<'x>(&mut self, any: &Any<'x>, src: Src<'x>, pos: usize)
     where
         'b: 'x,
     {
         let first = self.out.observations.len();
         let at = self.loc(pos);
-        match shape(any) {
+        let shape = shape(any);
+        if matches!(
+            shape,
+            Shape::Inspect { .. }
+                | Shape::BareDockerState
+                | Shape::Crictl
+                | Shape::Pod
+                | Shape::BarePodStatus
+        ) || (shape == Shape::List && any.kind.get().is_some())
+        {
+            // A List/PodList may hold pods even when empty; a kind-less
+            // `items` holder is judged by its items.
+            self.out.found_dump = true;
+        }
+        match shape {
             Shape::Inspect { podman } => {
                 if let ObjOrStr::Obj(st) = &any.docker_state {
                     let c = inspect::Container {
@@ -529,13 +581,17 @@ impl<'b> Reader<'b> {
                     self.out.observations.extend(obs);
                 }
             }
-            Shape::BareContainerStatus => {
-                if let Some(cs) = self.reread::<k8s::ContainerStatus>(src) {
+            Shape::BareContainerStatus => match self.reread::<k8s::ContainerStatus>(src) {
+                // `name` and a `state` that is no container state (a word, a
+                // number): some other object's fields.
+                Some(cs) if cs.state.get().is_some() || cs.last_state.get().is_some() => {
+                    self.out.found_dump = true;
                     let mut o = cs.observation(SourceFormat::K8sJson, ContainerType::Container);
                     (o.line, o.offset) = at;
                     self.out.observations.push(o);
                 }
-            }
+                _ => self.skip(pos, NOT_A_DUMP),
+            },
             Shape::BareContainerState => {
                 if let Some(cs) = self.reread::<k8s::ContainerState>(src) {
                     if let Some(state) = cs.to_state() {
@@ -551,10 +607,13 @@ impl<'b> Reader<'b> {
                 }
             }
             Shape::List => self.list(src, pos),
+            // Events give no record of their own: they are joined to the
+            // pods read beside them.
             Shape::Event => {
                 if let Some(e) = self.reread::<events::Event>(src) {
                     self.events.add(&e);
                 }
+                self.skip(pos, EVENTS);
             }
             Shape::EventList => {
                 if let Some(l) = self.reread::<events::EventList>(src) {
@@ -562,21 +621,21 @@ impl<'b> Reader<'b> {
                         self.events.add(e);
                     }
                 }
+                self.skip(pos, EVENTS);
             }
-            Shape::OtherKind => {}
+            Shape::OtherKind => {
+                let what = other_kind(any.kind.get().unwrap_or_default());
+                self.skip(pos, what);
+            }
+            // A format recognized but not read: worth a note.
             Shape::PodmanPod => self.notice(
                 pos,
                 "podman pod object skipped: inspect its containers for their states",
             ),
-            Shape::Image => self.notice(pos, "image inspect object skipped: not a container"),
-            Shape::Network => self.notice(pos, "network inspect object skipped: not a container"),
-            Shape::Volume => self.notice(pos, "volume inspect object skipped: not a container"),
-            // Inside a List, objects of other kinds are skipped quietly.
-            Shape::Unknown if in_list => {}
-            Shape::Unknown => self.notice(
-                pos,
-                "JSON object skipped: not a container, pod or list of them",
-            ),
+            Shape::Image => self.skip(pos, "an image inspect object, not a container"),
+            Shape::Network => self.skip(pos, "a network inspect object, not a container"),
+            Shape::Volume => self.skip(pos, "a volume inspect object, not a container"),
+            Shape::Unknown => self.skip(pos, NOT_A_DUMP),
         }
         self.apply_hint(first);
     }
@@ -602,7 +661,7 @@ impl<'b> Reader<'b> {
                 for item in items.into_iter().flatten() {
                     // Without byte positions, items share the list's line.
                     if let Ok(any) = Any::deserialize(item) {
-                        self.dispatch(&any, Src::Value(item), pos, true);
+                        self.dispatch(&any, Src::Value(item), pos);
                     }
                 }
             }
