@@ -1,5 +1,6 @@
 //! Runs the real binary on every fixture and compares with the expectation
-//! beside it. A case is `fixtures/<format>/<name>.<ext>` with:
+//! beside it. A case is `fixtures/<format>/<name>.<ext>`, or a directory
+//! `fixtures/bundle/<name>.bundle/` (a support bundle, one input), with:
 //!
 //! - `<name>.jsonl`: the exact stdout (required; a case without it fails);
 //! - `<name>.stderr`: the exact stderr (absent: stderr must be empty);
@@ -60,7 +61,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        if path.extension().is_some_and(|x| x == "bundle") && path.is_dir() {
+            // A support bundle laid out as files: one case, read whole.
+            out.push(path);
+        } else if path.is_dir() {
             collect(&path, out);
         } else if !EXPECTATION_EXTS
             .iter()

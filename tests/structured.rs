@@ -120,16 +120,17 @@ fn broken_json_names_the_line_and_keeps_what_came_before() {
     );
 }
 
+/// An image inspect holds no container: named (or piped), it is no dump,
+/// as a log file is (docs/usage.md, "What is not a dump").
 #[test]
-fn image_inspect_alone_is_a_notice_not_an_error() {
+fn image_inspect_alone_is_not_a_dump() {
     let input = b"[\n    {\n        \"Id\": \"sha256:0123\",\n        \"RepoTags\": [\"busybox:latest\"],\n        \"Os\": \"linux\"\n    }\n]\n";
     let run = exitparse(&["-"], Some(input));
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.status, 1, "{}", run.stderr);
     assert!(run.stdout.is_empty());
-    assert!(
-        run.stderr.contains("note: image inspect object skipped"),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "exitparse: -: no container-state dump found: an image inspect object, not a container\n"
     );
 }
 

@@ -289,8 +289,16 @@ impl Reader<'_> {
         };
         match doc {
             // A List's items were read (and reported) while parsing; an
-            // empty `kubectl get pods -o yaml` is still a dump.
-            Some((d, true)) => self.out.found_dump |= d.kind.get().is_some() && is_list(&d),
+            // empty `kubectl get pods -o yaml` is still a dump, an empty
+            // DeploymentList is not.
+            Some((d, true)) => match d.kind.get() {
+                Some(_) if is_list(&d) => self.out.found_dump = true,
+                Some(k) if k.ends_with("List") => {
+                    let (line, _) = self.loc(first_content);
+                    self.skip(line, other_kind(k));
+                }
+                _ => {}
+            },
             Some((d, false)) => self.doc(&d, &body, &secs, start, first_content),
             None => self.sequence(&body, &secs, start, first_content),
         }
@@ -746,6 +754,78 @@ mod tests {
         assert_eq!(p.observations[1].pod.as_deref(), Some("b"));
         assert_eq!(p.observations[1].state.status, Status::Waiting);
         assert_eq!(p.observations[1].line, 12);
+    }
+
+    /// A support bundle's `custom-resources/*.yaml`: objects listed at the
+    /// top level, none of them a pod, whatever keys they have.
+    #[test]
+    fn top_level_list_of_custom_resources_gives_no_record() {
+        let p = run(concat!(
+            "- apiVersion: k3s.cattle.io/v1\n  kind: Addon\n  metadata:\n    name: ccm\n",
+            "  spec:\n    source: /var/lib/rancher/k3s/server/manifests/ccm.yaml\n",
+            "  status:\n    gvks:\n    - Kind: ClusterRole\n",
+            "- apiVersion: argoproj.io/v1alpha1\n  kind: Workflow\n  metadata:\n    name: wf\n",
+            "  spec:\n    containers:\n    - name: main\n",
+            "  status:\n    phase: Failed\n    containerStatuses:\n    - name: main\n      state:\n        terminated:\n          exitCode: 1\n",
+            "- name: plain\n  state: Ready\n",
+        ));
+        assert!(p.observations.is_empty(), "{:?}", p.observations);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let lines: Vec<u64> = p.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(lines, vec![1, 10, 24]);
+        assert_eq!(
+            p.not_a_dump(),
+            Some("a Kubernetes Addon, not a pod or container")
+        );
+    }
+
+    /// Pods listed at the top level (`yq .items`) and container statuses
+    /// (`yq .status.containerStatuses`) still are read.
+    #[test]
+    fn top_level_list_of_pods_and_of_statuses() {
+        let p = run(concat!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n",
+            "  status:\n    containerStatuses:\n    - name: c\n      state:\n        running: {}\n",
+            "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: d\n",
+            "  spec:\n    template:\n      spec:\n        containers:\n        - name: t\n",
+        ));
+        assert_eq!(p.observations.len(), 1);
+        assert_eq!(p.observations[0].pod.as_deref(), Some("a"));
+        assert_eq!(p.observations[0].line, 7);
+        assert_eq!(p.skipped.len(), 1);
+        let p = run(concat!(
+            "- name: app\n  restartCount: 3\n  state:\n    waiting:\n      reason: CrashLoopBackOff\n",
+            "  lastState:\n    terminated:\n      exitCode: 137\n      reason: OOMKilled\n",
+            "- name: side\n  state:\n    running: {}\n",
+        ));
+        assert_eq!(p.observations.len(), 2, "{:?}", p.skipped);
+        assert_eq!(p.observations[1].container.as_deref(), Some("side"));
+        assert_eq!(p.observations[1].line, 10);
+    }
+
+    /// A `List` of other kinds, typed lists, multi-document streams of
+    /// workloads: nothing but the pod.
+    #[test]
+    fn lists_and_documents_of_other_kinds() {
+        let p = run(concat!(
+            "apiVersion: v1\nkind: List\nitems:\n",
+            "- apiVersion: cert-manager.io/v1\n  kind: Certificate\n  metadata:\n    name: tls\n",
+            "  status:\n    conditions:\n    - type: Ready\n      status: \"False\"\n",
+            "- apiVersion: batch/v1\n  kind: Job\n  spec:\n    template:\n      spec:\n        containers:\n        - name: j\n",
+            "  status:\n    failed: 1\n",
+            "---\napiVersion: apps/v1\nkind: DeploymentList\nitems: []\n",
+            "---\nmetadata:\n  name: data\nstatus:\n  phase: Bound\n",
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nstatus:\n  phase: Running\n",
+            "  containerStatuses:\n  - name: app\n    state:\n      running: {}\n",
+        ));
+        let pods: Vec<_> = p.observations.iter().map(|o| o.pod.as_deref()).collect();
+        assert_eq!(pods, vec![Some("web")]);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.skipped.len(), 4, "{:?}", p.skipped);
+        // An empty `kubectl get pods -o yaml` is a dump with no container.
+        let p = run("apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
+        assert!(p.found_dump);
+        assert_eq!(p.not_a_dump(), None);
     }
 
     #[test]

@@ -21,9 +21,65 @@ fn docker_array_with_prompt_and_image() {
     assert_eq!(o.container.as_deref(), Some("web"));
     assert_eq!(o.state.exit_code, Some(3));
     assert_eq!((o.line, o.offset), (3, 27));
-    assert_eq!(p.diagnostics.len(), 1);
-    assert_eq!(p.diagnostics[0].severity, Severity::Notice);
-    assert_eq!(p.diagnostics[0].line, 9);
+    // The image is passed over without a word (`--verbose` tells it).
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(p.skipped.len(), 1);
+    assert_eq!(p.skipped[0].line, 9);
+    assert_eq!(p.skipped[0].what, "an image inspect object, not a container");
+    assert_eq!(p.not_a_dump(), None);
+}
+
+/// Objects of other kinds give no record, whatever keys they carry: a
+/// Deployment's pod template, a Job's conditions, a custom resource with
+/// `status.phase` and containers of its own, a `kind: Pod` of another API.
+#[test]
+fn only_pods_and_containers_make_records() {
+    let p = run(concat!(
+        "{\"kind\":\"List\",\"items\":[\n",
+        "{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\",\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"t\"}]}}},",
+        "\"status\":{\"conditions\":[{\"type\":\"Available\"}]}},\n",
+        "{\"kind\":\"Workflow\",\"apiVersion\":\"argoproj.io/v1alpha1\",\"spec\":{\"containers\":[{\"name\":\"w\"}]},",
+        "\"status\":{\"phase\":\"Failed\",\"containerStatuses\":[{\"name\":\"w\",\"state\":{\"terminated\":{\"exitCode\":1}}}]}},\n",
+        "{\"kind\":\"Pod\",\"apiVersion\":\"example.com/v1\",\"spec\":{\"containers\":[{\"name\":\"x\"}]}},\n",
+        "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"real\"},",
+        "\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"name\":\"c\",\"state\":{\"running\":{}}}]}}\n",
+        "]}\n",
+        "{\"metadata\":{\"name\":\"data\"},\"spec\":{\"volumeName\":\"v\"},\"status\":{\"phase\":\"Bound\"}}\n",
+        "{\"metadata\":{\"name\":\"job\"},\"status\":{\"conditions\":[{\"type\":\"Complete\",\"status\":\"True\"}]}}\n",
+        "{\"name\":\"addon\",\"state\":\"Ready\"}\n",
+    ));
+    let pods: Vec<_> = p.observations.iter().map(|o| o.pod.as_deref()).collect();
+    assert_eq!(pods, vec![Some("real")]);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let what: Vec<&str> = p.skipped.iter().map(|s| s.what.as_str()).collect();
+    assert_eq!(
+        what,
+        vec![
+            "a Kubernetes Deployment, not a pod or container",
+            "a Kubernetes Workflow, not a pod or container",
+            "a Kubernetes Pod, not a pod or container",
+            NOT_A_DUMP,
+            NOT_A_DUMP,
+            NOT_A_DUMP,
+        ]
+    );
+}
+
+#[test]
+fn what_is_not_a_dump_says_so_and_an_empty_pod_list_is_a_dump() {
+    let p = run("{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n \"status\": {\"type\": \"object\"}}\n");
+    assert_eq!(p.not_a_dump(), Some(NOT_A_DUMP));
+    let p = run("{\"kind\":\"DeploymentList\",\"items\":[{\"spec\":{\"template\":{}}}]}\n");
+    assert_eq!(
+        p.not_a_dump(),
+        Some("a Kubernetes DeploymentList, not a pod or container")
+    );
+    let p = run("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[]}\n");
+    assert!(p.found_dump);
+    assert_eq!(p.not_a_dump(), None);
+    // Events are read for the pods beside them, and are no dump alone.
+    let p = run("{\"kind\":\"EventList\",\"items\":[{\"reason\":\"BackOff\"}]}\n");
+    assert!(p.not_a_dump().is_some());
 }
 
 #[test]
