@@ -396,7 +396,8 @@ impl Reader<'_> {
             || (kind.is_none()
                 && (d.spec.get().is_some_and(|s| !s.containers.0.is_empty())
                     || status.is_some_and(|s| {
-                        !s.container_statuses.0.is_empty() || !s.init_container_statuses.0.is_empty()
+                        !s.container_statuses.0.is_empty()
+                            || !s.init_container_statuses.0.is_empty()
                     })));
         if pod_shaped {
             self.out.found_dump = true;

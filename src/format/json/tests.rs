@@ -25,7 +25,10 @@ fn docker_array_with_prompt_and_image() {
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     assert_eq!(p.skipped.len(), 1);
     assert_eq!(p.skipped[0].line, 9);
-    assert_eq!(p.skipped[0].what, "an image inspect object, not a container");
+    assert_eq!(
+        p.skipped[0].what,
+        "an image inspect object, not a container"
+    );
     assert_eq!(p.not_a_dump(), None);
 }
 
@@ -67,7 +70,9 @@ fn only_pods_and_containers_make_records() {
 
 #[test]
 fn what_is_not_a_dump_says_so_and_an_empty_pod_list_is_a_dump() {
-    let p = run("{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n \"status\": {\"type\": \"object\"}}\n");
+    let p = run(
+        "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n \"status\": {\"type\": \"object\"}}\n",
+    );
     assert_eq!(p.not_a_dump(), Some(NOT_A_DUMP));
     let p = run("{\"kind\":\"DeploymentList\",\"items\":[{\"spec\":{\"template\":{}}}]}\n");
     assert_eq!(
