@@ -121,7 +121,7 @@ fn broken_json_names_the_line_and_keeps_what_came_before() {
 }
 
 /// An image inspect holds no container: named (or piped), it is no dump,
-/// as a log file is (docs/usage.md, "What is not a dump").
+/// as a log file is (docs/usage.md, "What makes a record").
 #[test]
 fn image_inspect_alone_is_not_a_dump() {
     let input = b"[\n    {\n        \"Id\": \"sha256:0123\",\n        \"RepoTags\": [\"busybox:latest\"],\n        \"Os\": \"linux\"\n    }\n]\n";
