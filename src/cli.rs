@@ -100,7 +100,7 @@ pub struct RunArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// List skipped files and why, and other notices
+    /// List what was passed over (files, objects of other kinds) and why
     #[arg(long, short = 'v')]
     pub verbose: bool,
 
