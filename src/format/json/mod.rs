@@ -451,7 +451,12 @@ impl<'b> Reader<'b> {
                 self.lenient_done(&l, pos);
                 l.end.max(pos + 1)
             }
-            Err(e) if e.at < scan::next_line(self.b, pos) => self.text_line(pos),
+            Err(e) if e.at < scan::next_line(self.b, pos) => {
+                // A string that opens no `"Key": value` member: a bundle's
+                // `*-errors.json` (`["could not list …"]`) is no dump.
+                self.skip(pos, NOT_A_DUMP);
+                self.text_line(pos)
+            }
             Err(e) => self.broken(pos, e),
         }
     }

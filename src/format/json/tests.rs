@@ -82,6 +82,12 @@ fn what_is_not_a_dump_says_so_and_an_empty_pod_list_is_a_dump() {
     let p = run("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[]}\n");
     assert!(p.found_dump);
     assert_eq!(p.not_a_dump(), None);
+    // A bundle's `*-errors.json`: strings, no dump.
+    let p = run(
+        "[\n  \"failed to list: the server could not find the requested resource\",\n  \"x\"\n]\n",
+    );
+    assert_eq!(p.not_a_dump(), Some(NOT_A_DUMP));
+    assert_eq!(p.skipped.len(), 2);
     // Events are read for the pods beside them, and are no dump alone.
     let p = run("{\"kind\":\"EventList\",\"items\":[{\"reason\":\"BackOff\"}]}\n");
     assert!(p.not_a_dump().is_some());
