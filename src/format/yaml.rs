@@ -391,10 +391,12 @@ impl Reader<'_> {
         let status = d.status.get();
         // Only a Pod, whatever keys other kinds have (a Deployment's pod
         // template is not a pod). Without a kind, a `phase` alone is no
-        // pod either (PVCs, Namespaces, custom resources have one).
+        // pod either (PVCs, Namespaces, custom resources have one), nor
+        // `spec.containers` without a `status` (a template cut).
         let pod_shaped = (kind == Some("Pod") && core_api(&d.api_version))
             || (kind.is_none()
-                && (d.spec.get().is_some_and(|s| !s.containers.0.is_empty())
+                && ((status.is_some()
+                    && d.spec.get().is_some_and(|s| !s.containers.0.is_empty()))
                     || status.is_some_and(|s| {
                         !s.container_statuses.0.is_empty()
                             || !s.init_container_statuses.0.is_empty()
@@ -816,13 +818,14 @@ mod tests {
             "  status:\n    failed: 1\n",
             "---\napiVersion: apps/v1\nkind: DeploymentList\nitems: []\n",
             "---\nmetadata:\n  name: data\nstatus:\n  phase: Bound\n",
+            "---\nmetadata:\n  labels:\n    app: t\nspec:\n  containers:\n  - name: t\n",
             "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nstatus:\n  phase: Running\n",
             "  containerStatuses:\n  - name: app\n    state:\n      running: {}\n",
         ));
         let pods: Vec<_> = p.observations.iter().map(|o| o.pod.as_deref()).collect();
         assert_eq!(pods, vec![Some("web")]);
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        assert_eq!(p.skipped.len(), 4, "{:?}", p.skipped);
+        assert_eq!(p.skipped.len(), 5, "{:?}", p.skipped);
         // An empty `kubectl get pods -o yaml` is a dump with no container.
         let p = run("apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
         assert!(p.found_dump);

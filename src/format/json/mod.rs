@@ -197,7 +197,10 @@ fn shape(a: &Any<'_>) -> Shape {
             return Shape::Pod;
         }
     }
-    if a.spec.get().is_some_and(|s| s.containers.0) {
+    // A kind-less pod (old troubleshoot arrays, typed list items) always
+    // has a `status`; `spec.containers` without one is a pod template
+    // (`jq .spec.template`) or a manifest: no state to report.
+    if a.spec.get().is_some_and(|s| s.containers.0) && a.status.get().is_some() {
         return Shape::Pod;
     }
     if a.repo_tags.0

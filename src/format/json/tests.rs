@@ -34,7 +34,8 @@ fn docker_array_with_prompt_and_image() {
 
 /// Objects of other kinds give no record, whatever keys they carry: a
 /// Deployment's pod template, a Job's conditions, a custom resource with
-/// `status.phase` and containers of its own, a `kind: Pod` of another API.
+/// `status.phase` and containers of its own, a `kind: Pod` of another API,
+/// a kind-less pod template cut (`jq .spec.template`).
 #[test]
 fn only_pods_and_containers_make_records() {
     let p = run(concat!(
@@ -50,6 +51,7 @@ fn only_pods_and_containers_make_records() {
         "{\"metadata\":{\"name\":\"data\"},\"spec\":{\"volumeName\":\"v\"},\"status\":{\"phase\":\"Bound\"}}\n",
         "{\"metadata\":{\"name\":\"job\"},\"status\":{\"conditions\":[{\"type\":\"Complete\",\"status\":\"True\"}]}}\n",
         "{\"name\":\"addon\",\"state\":\"Ready\"}\n",
+        "{\"metadata\":{\"labels\":{\"app\":\"api\"}},\"spec\":{\"containers\":[{\"name\":\"api\"}]}}\n",
     ));
     let pods: Vec<_> = p.observations.iter().map(|o| o.pod.as_deref()).collect();
     assert_eq!(pods, vec![Some("real")]);
@@ -61,6 +63,7 @@ fn only_pods_and_containers_make_records() {
             "a Kubernetes Deployment, not a pod or container",
             "a Kubernetes Workflow, not a pod or container",
             "a Kubernetes Pod, not a pod or container",
+            NOT_A_DUMP,
             NOT_A_DUMP,
             NOT_A_DUMP,
             NOT_A_DUMP,
