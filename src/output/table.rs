@@ -57,7 +57,7 @@ pub(crate) fn row(record: &Record) -> [String; 9] {
     let o = &record.observation;
     let c = &record.classification;
     // Whole seconds: enough to read, and every row keeps one width.
-    let finished = crate::filter::finished_at(record)
+    let finished = record.finished_at()
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     [
         cell(o.namespace.as_deref()),
