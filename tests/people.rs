@@ -158,6 +158,10 @@ fn explain_rejects_what_it_cannot_read() {
             "error: explain: 99 is not a Linux signal number (1–64)",
         ),
         ("0xZZ", "error: explain: \"0xZZ\" is not a number"),
+        (
+            "SIGSEV",
+            "error: explain: \"SIGSEV\" is not a Linux signal name; did you mean SIGSEGV?",
+        ),
     ] {
         let run = exitparse(&["explain", "--", query], None);
         assert_eq!(run.status, 2, "{query}");
@@ -299,7 +303,7 @@ fn collect(mut format: Box<dyn CollectFormat>, records: Vec<Record>) -> String {
 
 #[test]
 fn csv_golden_and_readable_by_a_csv_reader() {
-    let got = stream(&Csv, &records());
+    let got = stream(&Csv::default(), &records());
     golden("formats/records.csv", &got);
     let mut reader = csv::Reader::from_reader(got.as_bytes());
     let header = reader.headers().unwrap().clone();
