@@ -11,62 +11,152 @@ pub type Example = (&'static str, &'static str);
 
 /// Examples of the main command.
 pub const EXAMPLES: &[Example] = &[
-    ("kubectl describe pods -A | exitparse", "one JSON record per container"),
-    ("exitparse summary bundle.tar.gz", "what died, by category, worst first"),
-    ("exitparse --only-failures -f table support-bundles/", "failures as aligned columns"),
-    ("exitparse --category oom_killed --namespace 'shop*' -f csv dumps/ > oom.csv", "OOM kills in shop* as CSV"),
-    ("exitparse --since 2025-03-04 --until 2025-03-04 --only-failures -f table pods.txt", "the failures of one day"),
-    ("exitparse -q --max-errors 20 damaged.txt", "no notes, at most 20 error lines"),
-    ("exitparse explain 137", "also -1073741819, 0xC0000005, SIGSEGV, OOMKilled"),
-    ("exitparse dump.txt | jq -c 'select(.classification.severity == \"error\")'", "errors only, with jq"),
-    ("exitparse completions bash > ~/.local/share/bash-completion/completions/exitparse", "install completions"),
-    ("exitparse man > exitparse.1", "the man page (also: man explain, man summary)"),
+    (
+        "kubectl describe pods -A | exitparse",
+        "one JSON record per container",
+    ),
+    (
+        "exitparse summary bundle.tar.gz",
+        "what died, by category, worst first",
+    ),
+    (
+        "exitparse --only-failures -f table support-bundles/",
+        "failures as aligned columns",
+    ),
+    (
+        "exitparse --category oom_killed --namespace 'shop*' -f csv dumps/ > oom.csv",
+        "OOM kills in shop* as CSV",
+    ),
+    (
+        "exitparse --since 2025-03-04 --until 2025-03-04 --only-failures -f table pods.txt",
+        "the failures of one day",
+    ),
+    (
+        "exitparse -q --max-errors 20 damaged.txt",
+        "no notes, at most 20 error lines",
+    ),
+    (
+        "exitparse explain 137",
+        "also -1073741819, 0xC0000005, SIGSEGV, OOMKilled",
+    ),
+    (
+        "exitparse dump.txt | jq -c 'select(.classification.severity == \"error\")'",
+        "errors only, with jq",
+    ),
+    (
+        "exitparse completions bash > ~/.local/share/bash-completion/completions/exitparse",
+        "install completions",
+    ),
+    (
+        "exitparse man > exitparse.1",
+        "the man page (also: man explain, man summary)",
+    ),
 ];
 
 /// Examples of `exitparse explain`.
 pub const EXPLAIN_EXAMPLES: &[Example] = &[
-    ("exitparse explain 137", "exit code: 128 + 9, SIGKILL; OOM or grace period?"),
-    ("exitparse explain -1073741819", "Windows NTSTATUS (also 0xC0000005, 3221225477)"),
-    ("exitparse explain SIGSEGV", "signal by name (also KILL, SIGRTMIN+3, Signal:9)"),
-    ("exitparse explain CrashLoopBackOff", "reason (also OOMKilled, ErrImagePull, Evicted)"),
-    ("exitparse explain --json 143", "the same as one JSON object"),
+    (
+        "exitparse explain 137",
+        "exit code: 128 + 9, SIGKILL; OOM or grace period?",
+    ),
+    (
+        "exitparse explain -1073741819",
+        "Windows NTSTATUS (also 0xC0000005, 3221225477)",
+    ),
+    (
+        "exitparse explain SIGSEGV",
+        "signal by name (also KILL, SIGRTMIN+3, Signal:9)",
+    ),
+    (
+        "exitparse explain CrashLoopBackOff",
+        "reason (also OOMKilled, ErrImagePull, Evicted)",
+    ),
+    (
+        "exitparse explain --json 143",
+        "the same as one JSON object",
+    ),
 ];
 
 /// Examples of `exitparse summary`.
 pub const SUMMARY_EXAMPLES: &[Example] = &[
-    ("exitparse summary pods.txt", "counts by category, namespace, image, node, exit code"),
-    ("kubectl describe pods -A | exitparse summary", "the same from stdin"),
-    ("exitparse summary --namespace 'shop*' --since 2025-03-04 dumps/", "filters apply before counting"),
-    ("exitparse summary -f json bundle.tar.gz", "every count as one JSON object"),
-    ("exitparse summary --wide pods.txt", "full names even on a narrow terminal"),
+    (
+        "exitparse summary pods.txt",
+        "counts by category, namespace, image, node, exit code",
+    ),
+    (
+        "kubectl describe pods -A | exitparse summary",
+        "the same from stdin",
+    ),
+    (
+        "exitparse summary --namespace 'shop*' --since 2025-03-04 dumps/",
+        "filters apply before counting",
+    ),
+    (
+        "exitparse summary -f json bundle.tar.gz",
+        "every count as one JSON object",
+    ),
+    (
+        "exitparse summary --wide pods.txt",
+        "full names even on a narrow terminal",
+    ),
 ];
 
 /// Examples of `exitparse completions`.
 pub const COMPLETIONS_EXAMPLES: &[Example] = &[
-    ("exitparse completions bash > ~/.local/share/bash-completion/completions/exitparse", "bash"),
-    ("exitparse completions zsh > \"${fpath[1]}/_exitparse\"", "zsh"),
-    ("exitparse completions fish > ~/.config/fish/completions/exitparse.fish", "fish"),
+    (
+        "exitparse completions bash > ~/.local/share/bash-completion/completions/exitparse",
+        "bash",
+    ),
+    (
+        "exitparse completions zsh > \"${fpath[1]}/_exitparse\"",
+        "zsh",
+    ),
+    (
+        "exitparse completions fish > ~/.config/fish/completions/exitparse.fish",
+        "fish",
+    ),
 ];
 
 /// Examples of `exitparse man`.
 pub const MAN_EXAMPLES: &[Example] = &[
-    ("exitparse man > /usr/local/share/man/man1/exitparse.1", "the main page"),
-    ("exitparse man explain > /usr/local/share/man/man1/exitparse-explain.1", "one page per subcommand"),
-    ("exitparse man summary | man -l -", "read one without installing it"),
+    (
+        "exitparse man > /usr/local/share/man/man1/exitparse.1",
+        "the main page",
+    ),
+    (
+        "exitparse man explain > /usr/local/share/man/man1/exitparse-explain.1",
+        "one page per subcommand",
+    ),
+    (
+        "exitparse man summary | man -l -",
+        "read one without installing it",
+    ),
 ];
 
 /// Exit statuses, for `--help` and the man pages.
 pub const EXIT_STATUS: &[(&str, &str)] = &[
     ("0", "every input was read and parsed"),
-    ("1", "at least one input, or part of one, could not be read or parsed (each told on stderr as `exitparse: PATH:LINE: what is wrong`)"),
-    ("2", "bad command line (unknown flag, bad value, a format the subcommand does not write)"),
+    (
+        "1",
+        "at least one input, or part of one, could not be read or parsed (each told on stderr as `exitparse: PATH:LINE: what is wrong`)",
+    ),
+    (
+        "2",
+        "bad command line (unknown flag, bad value, a format the subcommand does not write)",
+    ),
 ];
 
 /// Environment variables read, for `--help` and the man pages.
 pub const ENVIRONMENT: &[(&str, &str)] = &[
-    ("NO_COLOR", "set to anything non-empty: no colour with --color auto (https://no-color.org)"),
+    (
+        "NO_COLOR",
+        "set to anything non-empty: no colour with --color auto (https://no-color.org)",
+    ),
     ("TERM", "dumb: no colour with --color auto"),
-    ("COLUMNS", "width that tables fit when stdout is a terminal (else the terminal's own size)"),
+    (
+        "COLUMNS",
+        "width that tables fit when stdout is a terminal (else the terminal's own size)",
+    ),
 ];
 
 /// `Examples:` then `Exit status:` (and `Environment:` for the main command),
@@ -341,9 +431,11 @@ pub struct FilterArgs {
 /// lists them and the shell completions offer them.
 fn category_values() -> clap::builder::PossibleValuesParser {
     let rules = crate::classify::rules::rules();
-    clap::builder::PossibleValuesParser::new(rules.categories.iter().map(|c| {
-        clap::builder::PossibleValue::new(c.id.as_str()).help(first_sentence(&c.meaning))
-    }))
+    clap::builder::PossibleValuesParser::new(
+        rules.categories.iter().map(|c| {
+            clap::builder::PossibleValue::new(c.id.as_str()).help(first_sentence(&c.meaning))
+        }),
+    )
 }
 
 /// Up to the first `.`/`:` (help lines stay short).

@@ -778,11 +778,23 @@ mod tests {
         ] {
             let e = explain(code).unwrap();
             assert_eq!(e.category.as_deref(), Some("windows_error"), "{code}");
-            assert!(e.causes.iter().any(|c| c.contains(cause)), "{code}: {:?}", e.causes);
-            assert!(e.next_steps.iter().any(|c| c.contains(check)), "{code}: {:?}", e.next_steps);
+            assert!(
+                e.causes.iter().any(|c| c.contains(cause)),
+                "{code}: {:?}",
+                e.causes
+            );
+            assert!(
+                e.next_steps.iter().any(|c| c.contains(check)),
+                "{code}: {:?}",
+                e.next_steps
+            );
         }
         // Others get the category's general causes.
         let e = explain("0xC0000094").unwrap();
-        assert!(e.causes.iter().any(|c| c.contains("native code")), "{:?}", e.causes);
+        assert!(
+            e.causes.iter().any(|c| c.contains("native code")),
+            "{:?}",
+            e.causes
+        );
     }
 }

@@ -66,7 +66,11 @@ fn examples_section(examples: &[Example], out: &mut dyn Write) -> io::Result<()>
     writeln!(out, ".SH EXAMPLES")?;
     for (cmd, what) in examples {
         let what = capitalize(what);
-        let colon = if what.ends_with(['?', '.', ')']) { "" } else { ":" };
+        let colon = if what.ends_with(['?', '.', ')']) {
+            ""
+        } else {
+            ":"
+        };
         writeln!(out, ".PP\n{}{colon}", escape(&what))?;
         writeln!(out, ".RS 4\n.nf\n\\fB{}\\fR\n.fi\n.RE", escape(cmd))?;
     }
@@ -94,11 +98,11 @@ fn see_also(page: Option<ManPage>, out: &mut dyn Write) -> io::Result<()> {
     use clap::ValueEnum;
     let mut refs: Vec<String> = Vec::new();
     if page.is_some() {
-        refs.push("\\fBexitparse\\fR(1)".to_string());
+        refs.push("\\%\\fBexitparse\\fR(1)".to_string());
     }
     for p in ManPage::value_variants() {
         if Some(*p) != page {
-            refs.push(format!("\\fBexitparse\\-{}\\fR(1)", p.name()));
+            refs.push(format!("\\%\\fBexitparse\\-{}\\fR(1)", p.name()));
         }
     }
     writeln!(out, ".SH \"SEE ALSO\"\n{}", refs.join(", "))
@@ -119,12 +123,19 @@ mod tests {
     #[test]
     fn every_page_has_its_sections() {
         use clap::ValueEnum;
-        let pages = std::iter::once(None).chain(ManPage::value_variants().iter().copied().map(Some));
+        let pages =
+            std::iter::once(None).chain(ManPage::value_variants().iter().copied().map(Some));
         for page in pages {
             let mut out = Vec::new();
             write(page, &mut out).unwrap();
             let roff = String::from_utf8(out).unwrap();
-            for section in [".SH NAME", ".SH SYNOPSIS", ".SH EXAMPLES", ".SH \"EXIT STATUS\"", ".SH \"SEE ALSO\""] {
+            for section in [
+                ".SH NAME",
+                ".SH SYNOPSIS",
+                ".SH EXAMPLES",
+                ".SH \"EXIT STATUS\"",
+                ".SH \"SEE ALSO\"",
+            ] {
                 assert!(roff.contains(section), "{page:?}: no {section}");
             }
             assert!(!roff.contains(".SH EXTRA"), "{page:?}");

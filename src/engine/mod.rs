@@ -213,7 +213,13 @@ impl Writer<'_> {
     }
 
     /// A large input: split and parsed by the whole pool.
-    fn big(&mut self, pool: &ThreadPool, ctx: &Arc<Ctx>, unit: Unit, plain: bool) -> io::Result<()> {
+    fn big(
+        &mut self,
+        pool: &ThreadPool,
+        ctx: &Arc<Ctx>,
+        unit: Unit,
+        plain: bool,
+    ) -> io::Result<()> {
         let unit = Arc::new(unit);
         let (parser, text, offset) = match work::prepare(ctx, &unit) {
             Ok(p) => {

@@ -71,12 +71,14 @@ impl Progress {
         {
             self.last_draw = Instant::now();
             bar.set_position(self.plain_done + archive::bytes_read());
+            // Files are counted when done: "0 files" while the only file is
+            // read would look stuck.
             bar.set_message(format!(
-                "{} file{}, {} record{}",
-                self.files,
-                plural(self.files),
+                "{} record{}, {} file{} done",
                 self.records,
-                plural(self.records)
+                plural(self.records),
+                self.files,
+                plural(self.files)
             ));
         }
     }

@@ -177,9 +177,18 @@ impl Summary {
             .map(|(c, s, n)| (s, [c.to_string(), s.as_str().to_string(), n.to_string()]))
             .collect();
         let cols = [
-            Col { head: "CATEGORY", right: false },
-            Col { head: "SEVERITY", right: false },
-            Col { head: "CONTAINERS", right: true },
+            Col {
+                head: "CATEGORY",
+                right: false,
+            },
+            Col {
+                head: "SEVERITY",
+                right: false,
+            },
+            Col {
+                head: "CONTAINERS",
+                right: true,
+            },
         ];
         write_aligned(out, &cols, &rows, &GIVE, &self.style(Some(0)))?;
         writeln!(
@@ -215,7 +224,10 @@ impl Summary {
             out.write_all(b"\n")?;
             let cols = [
                 Col { head, right: false },
-                Col { head: "FAILURES", right: true },
+                Col {
+                    head: "FAILURES",
+                    right: true,
+                },
             ];
             write_aligned(out, &cols, &rows, &GIVE, &self.style(None))?;
             more(out, all.len())?;
@@ -234,9 +246,18 @@ impl Summary {
                 .collect();
             out.write_all(b"\n")?;
             let cols = [
-                Col { head: "EXIT CODE", right: true },
-                Col { head: "SIGNAL", right: false },
-                Col { head: "FAILURES", right: true },
+                Col {
+                    head: "EXIT CODE",
+                    right: true,
+                },
+                Col {
+                    head: "SIGNAL",
+                    right: false,
+                },
+                Col {
+                    head: "FAILURES",
+                    right: true,
+                },
             ];
             write_aligned(out, &cols, &rows, &[], &self.style(None))?;
             more(out, codes.len())?;

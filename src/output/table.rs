@@ -64,9 +64,10 @@ pub(crate) enum Give {
 /// The order in which the table's columns give way on a narrow terminal:
 /// the sentence of SUMMARY first, then the columns a reader can most
 /// easily do without (RESTARTS, SIGNAL — CODE says it too — FINISHED),
-/// then the names, which stay long enough to recognize. CATEGORY and CODE
-/// never give way.
-const GIVE: [Give; 11] = [
+/// then the names, which stay long enough to recognize; SUMMARY is left
+/// out rather than cut below 24 columns, where it would say nothing.
+/// CATEGORY and CODE never give way. `docs/usage.md` states this order.
+const GIVE: [Give; 12] = [
     Give::Shrink(SUMMARY, 40),
     Give::Hide(RESTARTS),
     Give::Hide(SIGNAL),
@@ -75,9 +76,10 @@ const GIVE: [Give; 11] = [
     Give::Shrink(POD, 24),
     Give::Shrink(CONTAINER, 16),
     Give::Shrink(NAMESPACE, 12),
-    Give::Shrink(SUMMARY, 12),
+    Give::Hide(SUMMARY),
     Give::Shrink(POD, 12),
     Give::Shrink(CONTAINER, 8),
+    Give::Shrink(NAMESPACE, 8),
 ];
 
 /// How a table is written.
@@ -132,7 +134,8 @@ pub(crate) fn row(record: &Record) -> [String; 9] {
     let o = &record.observation;
     let c = &record.classification;
     // Whole seconds: enough to read, and every row keeps one width.
-    let finished = record.finished_at()
+    let finished = record
+        .finished_at()
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     [
         cell(o.namespace.as_deref()),
@@ -307,9 +310,25 @@ mod tests {
             write(&cols, &rows, &[], style),
             "K           N\na    12345678\nbbb         1\n"
         );
-        let s = write(&cols, &rows, &[], Style { color: true, ..style });
+        let s = write(
+            &cols,
+            &rows,
+            &[],
+            Style {
+                color: true,
+                ..style
+            },
+        );
         assert!(s.contains("\x1b[1;31ma\x1b[0m    12345678"), "{s:?}");
-        let s = write(&cols, &rows, &[], Style { headers: false, ..style });
+        let s = write(
+            &cols,
+            &rows,
+            &[],
+            Style {
+                headers: false,
+                ..style
+            },
+        );
         assert_eq!(s, "a    12345678\nbbb         1\n");
     }
 
@@ -318,8 +337,14 @@ mod tests {
         // Natural: 10 + 2 + 8 + 2 + 30 = 52.
         let natural = [10, 8, 30];
         let gives = [Give::Shrink(2, 20), Give::Hide(1), Give::Shrink(0, 4)];
-        assert_eq!(fit_widths(&natural, &gives, 60), [Some(10), Some(8), Some(30)]);
-        assert_eq!(fit_widths(&natural, &gives, 45), [Some(10), Some(8), Some(23)]);
+        assert_eq!(
+            fit_widths(&natural, &gives, 60),
+            [Some(10), Some(8), Some(30)]
+        );
+        assert_eq!(
+            fit_widths(&natural, &gives, 45),
+            [Some(10), Some(8), Some(23)]
+        );
         // Hiding column 1 frees room, so column 2 shrinks less than it would.
         assert_eq!(fit_widths(&natural, &gives, 40), [Some(10), None, Some(28)]);
         assert_eq!(fit_widths(&natural, &gives, 28), [Some(6), None, Some(20)]);
@@ -337,10 +362,34 @@ mod tests {
         let cols = [left("K"), left("B"), left("TEXT")];
         let gives = [Give::Shrink(2, 10), Give::Hide(1)];
         for fit in [3, 10, 30, 60, 100] {
-            let s = write(&cols, &rows, &gives, Style { fit: Some(fit), headers: true, ..Style::default() });
-            assert!(s.lines().all(|l| term::width(l) <= fit.max(8)), "{fit}: {s}");
+            let s = write(
+                &cols,
+                &rows,
+                &gives,
+                Style {
+                    fit: Some(fit),
+                    headers: true,
+                    ..Style::default()
+                },
+            );
+            assert!(
+                s.lines().all(|l| term::width(l) <= fit.max(8)),
+                "{fit}: {s}"
+            );
         }
-        let s = write(&cols, &rows, &gives, Style { fit: Some(30), headers: true, ..Style::default() });
-        assert_eq!(s.lines().nth(1).unwrap(), format!("aaaa  {}…", "x".repeat(23)));
+        let s = write(
+            &cols,
+            &rows,
+            &gives,
+            Style {
+                fit: Some(30),
+                headers: true,
+                ..Style::default()
+            },
+        );
+        assert_eq!(
+            s.lines().nth(1).unwrap(),
+            format!("aaaa  {}…", "x".repeat(23))
+        );
     }
 }
