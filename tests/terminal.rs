@@ -509,3 +509,41 @@ fn strip_overstrike(s: &str) -> String {
     }
     out.into_iter().collect()
 }
+
+// ------------------------------------------------------------------ docs
+
+/// Every ```console block of `docs/usage.md` that starts
+/// `$ COLUMNS=N exitparse …` shows what a terminal of N columns shows.
+#[test]
+fn usage_terminal_examples_are_true() {
+    let doc = std::fs::read_to_string(root().join("docs/usage.md")).unwrap();
+    let mut checked = 0;
+    for block in doc.split("```console\n").skip(1) {
+        let Some((body, _)) = block.split_once("```") else {
+            continue;
+        };
+        let Some((command, want)) = body.split_once('\n') else {
+            continue;
+        };
+        let Some(rest) = command.strip_prefix("$ COLUMNS=") else {
+            continue;
+        };
+        let (cols, args) = rest
+            .split_once(" exitparse ")
+            .expect("COLUMNS=N exitparse ARGS");
+        let cols: u16 = cols.parse().unwrap();
+        let args = args.replace("pods.txt", PODS);
+        let got = on_a_terminal(
+            &format!("--no-progress --color never {args}"),
+            cols,
+            &[],
+            "",
+        );
+        assert!(
+            got == want,
+            "docs/usage.md: `{command}` shows\n{want}\nbut a terminal shows\n{got}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} terminal examples checked");
+}
