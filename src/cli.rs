@@ -282,6 +282,9 @@ pub enum Command {
     #[command(after_help = after_help(EXPLAIN_EXAMPLES, false))]
     Explain {
         /// Exit code (decimal, negative or 0x hex), signal name or number, or a reason
+        ///
+        /// A bare number is an exit code; for 1-64 the text also says which
+        /// signal it would be if a runtime reported the raw signal number.
         #[arg(allow_negative_numbers = true)]
         what: String,
         /// Print the explanation as JSON
