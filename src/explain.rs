@@ -84,9 +84,17 @@ pub fn parse(what: &str) -> Result<Query, String> {
     }
     let upper = w.to_ascii_uppercase();
     if let Some(name) = upper.strip_prefix("SIG") {
-        return signal_by_name(name)
-            .map(Query::Signal)
-            .ok_or_else(|| format!("{w:?} is not a Linux signal name"));
+        return signal_by_name(name).map(Query::Signal).ok_or_else(|| {
+            let close = closest_signals(&upper);
+            if close.is_empty() {
+                format!("{w:?} is not a Linux signal name")
+            } else {
+                format!(
+                    "{w:?} is not a Linux signal name; did you mean {}?",
+                    close.join(" or ")
+                )
+            }
+        });
     }
     if reason_entry(w).is_none()
         && let Some(n) = signal_by_name(&upper)
@@ -94,6 +102,25 @@ pub fn parse(what: &str) -> Result<Query, String> {
         return Ok(Query::Signal(n));
     }
     Ok(Query::Word(w.to_string()))
+}
+
+/// The signal names nearest to `name` (upper case, with `SIG`), within two
+/// edits: `SIGSEV` → `SIGSEGV`. Only the nearest are given, so a typo gets
+/// one answer rather than every name of the same length.
+fn closest_signals(name: &str) -> Vec<String> {
+    let rules = rules::rules();
+    let scored: Vec<(usize, &str)> = rules
+        .signals
+        .iter()
+        .map(|s| (edit_distance(&s.name, name), s.name.as_str()))
+        .filter(|(d, _)| *d <= 2)
+        .collect();
+    let best = scored.iter().map(|(d, _)| *d).min();
+    scored
+        .into_iter()
+        .filter(|(d, _)| Some(*d) == best)
+        .map(|(_, n)| n.to_string())
+        .collect()
 }
 
 /// A decimal (optionally signed) or `0x` hexadecimal number.
@@ -320,6 +347,16 @@ fn explain_code(query: &str, code: i64) -> Explanation {
     if let Some(c) = rules.category(&verdict.category) {
         e.with_category(c);
     }
+    // The common Windows crashes and stops have causes and checks of their
+    // own (grammar/rules/ntstatus.toml), more useful than the category's.
+    if let Some(s) = rules.ntstatus(code).filter(|_| !(0..=255).contains(&code)) {
+        if !s.causes.is_empty() {
+            e.causes = s.causes.clone();
+        }
+        if !s.checks.is_empty() {
+            e.next_steps = s.checks.clone();
+        }
+    }
     e.also = alternatives(rules, code, &verdict.category);
     e
 }
@@ -542,15 +579,25 @@ fn suggestions(rules: &Rules, word: &str) -> Vec<String> {
         }
     }
     known.extend(extra_reasons().iter().map(|x| x.name.clone()));
-    known.extend(rules.signals.iter().map(|s| s.name.clone()));
     known.retain(|k| !k.is_empty());
     known.sort();
     known.dedup();
     let w = word.to_ascii_lowercase();
-    known
+    let mut close: Vec<String> = known
         .into_iter()
         .filter(|k| edit_distance(&k.to_ascii_lowercase(), &w) <= 2)
-        .collect()
+        .collect();
+    // Signals are also typed without SIG (`SEGV`, `KIL`): compare both ways.
+    for s in &rules.signals {
+        let bare = s.name.strip_prefix("SIG").unwrap_or(&s.name);
+        let d = edit_distance(&s.name.to_ascii_lowercase(), &w)
+            .min(edit_distance(&bare.to_ascii_lowercase(), &w));
+        // Short names are close to too much: one edit for them.
+        if d <= 2 && (d <= 1 || bare.len() > 4) && !close.contains(&s.name) {
+            close.push(s.name.clone());
+        }
+    }
+    close
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -666,6 +713,10 @@ mod tests {
         assert!(parse("").is_err());
         assert_eq!(parse("Init:"), Ok(Query::Word("".into())));
         assert!(parse("SIGNOPE").is_err());
+        let e = parse("SIGSEV").unwrap_err();
+        assert!(e.ends_with("did you mean SIGSEGV?"), "{e}");
+        let e = parse("sigkil").unwrap_err();
+        assert!(e.ends_with("did you mean SIGKILL?"), "{e}");
         assert!(parse("Signal:99").is_err());
         assert!(parse("0xZZ").is_err());
         assert!(parse("99999999999999999999").is_err());
@@ -710,5 +761,40 @@ mod tests {
         let e = explain("OOMKiled").unwrap();
         assert_eq!(e.kind, "unknown");
         assert_eq!(e.did_you_mean, ["OOMKilled"]);
+        let e = explain("CrashLoopBakOff").unwrap();
+        assert_eq!(e.did_you_mean, ["CrashLoopBackOff"]);
+        let e = explain("SEGVV").unwrap();
+        assert_eq!(e.did_you_mean, ["SIGSEGV"]);
+    }
+
+    #[test]
+    fn common_windows_codes_have_their_own_causes() {
+        for (code, cause, check) in [
+            ("0xC0000005", "pointer", "Id=1000"),
+            ("-1073741571", "recursion", "stack reserve"),
+            ("0xC0000135", "Visual C++", "dumpbin /dependents"),
+            ("0xC0000374", "double free", "gflags"),
+            ("3221225786", "docker stop", "Killing"),
+        ] {
+            let e = explain(code).unwrap();
+            assert_eq!(e.category.as_deref(), Some("windows_error"), "{code}");
+            assert!(
+                e.causes.iter().any(|c| c.contains(cause)),
+                "{code}: {:?}",
+                e.causes
+            );
+            assert!(
+                e.next_steps.iter().any(|c| c.contains(check)),
+                "{code}: {:?}",
+                e.next_steps
+            );
+        }
+        // Others get the category's general causes.
+        let e = explain("0xC0000094").unwrap();
+        assert!(
+            e.causes.iter().any(|c| c.contains("native code")),
+            "{:?}",
+            e.causes
+        );
     }
 }

@@ -7,7 +7,6 @@ use glob::Pattern;
 
 use crate::classify::Severity;
 use crate::cli::RunArgs;
-use crate::model::State;
 use crate::output::Record;
 
 /// The resolved filters; every condition set must hold for a record to be kept.
@@ -89,31 +88,11 @@ impl Filter {
             return true;
         }
         // A record that never finished cannot be placed in a time window.
-        let Some(t) = finished_at(record) else {
+        let Some(t) = record.finished_at() else {
             return false;
         };
         self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
     }
-}
-
-/// The finish time the time filters look at: that of the judged state
-/// (`classification.from`), else of the other state.
-pub fn finished_at(record: &Record) -> Option<DateTime<Utc>> {
-    let o = &record.observation;
-    let judged: Option<&State> = match record.classification.from {
-        crate::classify::From::State => Some(&o.state),
-        crate::classify::From::LastState => o.last_state.as_ref(),
-    };
-    let other = match record.classification.from {
-        crate::classify::From::State => o.last_state.as_ref(),
-        crate::classify::From::LastState => Some(&o.state),
-    };
-    [judged, other]
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.finished_at.as_deref())
-        .find_map(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// A glob flag; a record without the field never matches it.
@@ -157,7 +136,7 @@ mod tests {
     use super::*;
     use crate::classify::{Classification, From};
     use crate::cli::FilterArgs;
-    use crate::model::{Observation, Status};
+    use crate::model::{Observation, State, Status};
 
     fn record(ns: &str, pod: &str, category: &str, sev: Severity, fin: Option<&str>) -> Record {
         let mut state = State::new(Status::Terminated);

@@ -20,6 +20,7 @@ pub mod explain;
 pub mod filter;
 pub mod format;
 pub mod input;
+pub mod man;
 pub mod model;
 pub mod output;
 pub mod simd;

@@ -1,16 +1,51 @@
 //! What reaches a terminal: control characters stripped from input values,
-//! and the colour decision (stdout is a terminal and `NO_COLOR` is unset).
+//! the colour decision (`--color`, `NO_COLOR`, `TERM=dumb`) and the width
+//! tables fit.
 
 use std::borrow::Cow;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::classify::Severity;
+use crate::cli::ColorWhen;
 
-/// True when output for people may be coloured: stdout is a terminal and
-/// `NO_COLOR` is unset or empty (<https://no-color.org>).
+/// `--color` as given (0 auto, 1 always, 2 never); set once by `main`.
+static COLOR: AtomicU8 = AtomicU8::new(0);
+
+/// Records `--color` for [`color_enabled`].
+pub fn set_color(when: ColorWhen) {
+    let v = match when {
+        ColorWhen::Auto => 0,
+        ColorWhen::Always => 1,
+        ColorWhen::Never => 2,
+    };
+    COLOR.store(v, Ordering::Relaxed);
+}
+
+/// True when output for people is coloured: `--color always`, or `auto`
+/// (the default) with stdout a terminal, `NO_COLOR` unset or empty
+/// (<https://no-color.org>) and `TERM` not `dumb`.
 pub fn color_enabled() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_color && std::io::stdout().is_terminal()
+    match COLOR.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => auto_color(
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+            std::io::stdout().is_terminal(),
+        ),
+    }
+}
+
+/// The `auto` rule, apart from the process's environment for testing.
+fn auto_color(
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+    tty: bool,
+) -> bool {
+    let no_color = no_color.is_some_and(|v| !v.is_empty());
+    let dumb = term.is_some_and(|t| t == "dumb");
+    tty && !no_color && !dumb
 }
 
 /// True for characters that must not reach a terminal from input data: C0
@@ -81,13 +116,21 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Columns of the terminal on stdout, when stdout is a terminal that
-/// reports its size.
+/// The columns tables must fit, when stdout is a terminal: `COLUMNS` when
+/// it is a positive number (as `ls` reads it), else the size the terminal
+/// reports. `None` when stdout is a pipe or a file: such output keeps every
+/// cell whole.
 pub fn stdout_width() -> Option<usize> {
     if !std::io::stdout().is_terminal() {
         return None;
     }
-    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    columns.or_else(|| {
+        terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+    })
 }
 
 #[cfg(test)]
@@ -126,6 +169,17 @@ mod tests {
                 proptest::prop_assert_eq!(cut.as_ref(), s.as_str());
             }
         }
+    }
+
+    #[test]
+    fn auto_colour_honours_no_color_and_dumb_terminals() {
+        use std::ffi::OsStr;
+        assert!(auto_color(None, Some(OsStr::new("xterm-256color")), true));
+        assert!(!auto_color(None, Some(OsStr::new("xterm")), false));
+        assert!(!auto_color(Some(OsStr::new("1")), None, true));
+        // An empty NO_COLOR is unset (no-color.org).
+        assert!(auto_color(Some(OsStr::new("")), None, true));
+        assert!(!auto_color(None, Some(OsStr::new("dumb")), true));
     }
 
     #[test]

@@ -158,6 +158,10 @@ fn explain_rejects_what_it_cannot_read() {
             "error: explain: 99 is not a Linux signal number (1–64)",
         ),
         ("0xZZ", "error: explain: \"0xZZ\" is not a number"),
+        (
+            "SIGSEV",
+            "error: explain: \"SIGSEV\" is not a Linux signal name; did you mean SIGSEGV?",
+        ),
     ] {
         let run = exitparse(&["explain", "--", query], None);
         assert_eq!(run.status, 2, "{query}");
@@ -299,7 +303,7 @@ fn collect(mut format: Box<dyn CollectFormat>, records: Vec<Record>) -> String {
 
 #[test]
 fn csv_golden_and_readable_by_a_csv_reader() {
-    let got = stream(&Csv, &records());
+    let got = stream(&Csv::default(), &records());
     golden("formats/records.csv", &got);
     let mut reader = csv::Reader::from_reader(got.as_bytes());
     let header = reader.headers().unwrap().clone();
@@ -472,7 +476,7 @@ fn bad_filter_values_are_a_bad_command_line() {
         ),
         (
             &["--category", "oom"][..],
-            "error: --category: unknown category \"oom\"",
+            "error: invalid value 'oom' for '--category <CATEGORY>'",
         ),
         (&["--pod", "[x"][..], "error: --pod: bad glob \"[x\""),
         (
@@ -511,7 +515,7 @@ fn man_page_is_roff_from_the_cli() {
     assert_eq!(run.status, 0);
     assert!(run.stdout.contains(".TH exitparse 1"));
     assert!(run.stdout.contains("only\\-failures"));
-    assert!(run.stdout.contains("Exit status:"));
+    assert!(run.stdout.contains(".SH \"EXIT STATUS\""));
 }
 
 #[test]
@@ -519,11 +523,18 @@ fn help_has_examples_and_version_is_the_crate_version() {
     let run = exitparse(&["--help"], None);
     assert!(run.stdout.contains("Examples:"));
     assert!(run.stdout.contains("exitparse explain 137"));
-    let run = exitparse(&["--version"], None);
+    let run = exitparse(&["-V"], None);
     assert_eq!(
         run.stdout.trim(),
         format!("exitparse {}", env!("CARGO_PKG_VERSION"))
     );
+    // --version adds the commit and what the build holds.
+    let run = exitparse(&["--version"], None);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], format!("exitparse {}", env!("CARGO_PKG_VERSION")));
+    assert!(lines[1].starts_with("commit: "), "{}", run.stdout);
+    assert!(lines[2].starts_with("features: "), "{}", run.stdout);
+    assert!(lines[3].starts_with("target: "), "{}", run.stdout);
 }
 
 // --------------------------------------------------------------- terminal

@@ -13,3 +13,4 @@ mod listings;
 mod people;
 mod realworld;
 mod structured;
+mod terminal;

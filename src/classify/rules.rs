@@ -106,6 +106,12 @@ pub struct NtStatus {
     pub hex: u32,
     pub name: String,
     pub meaning: String,
+    /// What `explain` gives as usual causes, instead of the category's.
+    #[serde(default)]
+    pub causes: Vec<String>,
+    /// What `explain` gives as next steps, instead of the category's.
+    #[serde(default)]
+    pub checks: Vec<String>,
 }
 
 #[derive(Deserialize)]

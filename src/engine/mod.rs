@@ -48,10 +48,12 @@ const BUDGET: u64 = 128 << 20;
 
 /// What the writer takes next, in input order.
 enum Item {
-    /// A small input being parsed by the pool.
-    Pending(Receiver<Output>, u64),
+    /// A small input being parsed by the pool; `bool`: a plain file, whose
+    /// bytes move the progress bar (an archive's members move it by the
+    /// compressed bytes read instead).
+    Pending(Receiver<Output>, u64, bool),
     /// A large input, parsed piece by piece when its turn comes.
-    Big(Unit, u64),
+    Big(Unit, u64, bool),
     /// A stream, parsed batch by batch when its turn comes.
     Stream(input::Stream),
     /// A result known without parsing (unreadable, skipped).
@@ -102,7 +104,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = Writer {
         out,
         collect,
-        progress: Progress::new(!args.no_progress),
+        progress: Progress::new(!args.no_progress, &args.paths),
         stats: args.stats,
     };
     let result = writer.drain(rx, &pool, &ctx, limits, &budget);
@@ -127,16 +129,17 @@ fn produce(
     let mut sink = |found: Found| -> bool {
         let item = match found {
             Found::Unit(unit) => {
+                let plain = !input::archive::inside();
                 let charged = budget.acquire(unit.bytes.len() as u64);
                 if unit.bytes.len() >= split::SPLIT_MIN {
-                    Item::Big(unit, charged)
+                    Item::Big(unit, charged, plain)
                 } else {
                     let (done_tx, done_rx) = mpsc::sync_channel(1);
                     let ctx = ctx.clone();
                     pool.spawn(move || {
                         let _ = done_tx.send(work::unit(&ctx, &unit));
                     });
-                    Item::Pending(done_rx, charged)
+                    Item::Pending(done_rx, charged, plain)
                 }
             }
             Found::Stream(s) => Item::Stream(s),
@@ -170,12 +173,13 @@ impl Writer<'_> {
         budget: &Budget,
     ) -> io::Result<()> {
         if let Some(header) = ctx.render.as_ref().and_then(|r| r.header()) {
+            self.progress.before_output();
             self.out.write_all(&header)?;
         }
         for item in rx {
             match item {
-                Item::Done(out) => self.emit(out)?,
-                Item::Pending(done, charged) => {
+                Item::Done(out) => self.emit(out, true)?,
+                Item::Pending(done, charged, plain) => {
                     // A worker drops its sender only by finishing; a closed
                     // channel would mean a crashed worker: tell, go on.
                     let out = done.recv().unwrap_or_else(|_| {
@@ -184,21 +188,24 @@ impl Writer<'_> {
                             "internal error: a worker thread died".to_string(),
                         )
                     });
-                    self.emit(out)?;
+                    self.emit(out, plain)?;
                     budget.release(charged);
                 }
-                Item::Big(unit, charged) => {
-                    self.big(pool, ctx, unit)?;
+                Item::Big(unit, charged, plain) => {
+                    self.big(pool, ctx, unit, plain)?;
                     budget.release(charged);
                 }
                 Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
             }
         }
         if let Some(c) = &mut self.collect {
+            // Cleared before the first byte, not after the last.
+            self.progress.before_output();
             c.finish(&mut *self.out)?;
         }
         self.out.flush()?;
         self.progress.finish();
+        diag::finish();
         if self.stats {
             self.progress.print_stats();
         }
@@ -206,7 +213,13 @@ impl Writer<'_> {
     }
 
     /// A large input: split and parsed by the whole pool.
-    fn big(&mut self, pool: &ThreadPool, ctx: &Arc<Ctx>, unit: Unit) -> io::Result<()> {
+    fn big(
+        &mut self,
+        pool: &ThreadPool,
+        ctx: &Arc<Ctx>,
+        unit: Unit,
+        plain: bool,
+    ) -> io::Result<()> {
         let unit = Arc::new(unit);
         let (parser, text, offset) = match work::prepare(ctx, &unit) {
             Ok(p) => {
@@ -216,7 +229,7 @@ impl Writer<'_> {
                 };
                 (p.parser, text, p.offset)
             }
-            Err(out) => return self.emit(out),
+            Err(out) => return self.emit(out, plain),
         };
         let ranges = split::plan(parser, text.bytes());
         let mut holds = Holds::Nothing;
@@ -231,7 +244,7 @@ impl Writer<'_> {
             offset,
             &mut |out| {
                 holds.merge(&out.holds);
-                self.emit(out)
+                self.emit(out, plain)
             },
         )?;
         // Bytes were counted piece by piece, for a live throughput.
@@ -242,7 +255,7 @@ impl Writer<'_> {
                 ..Output::default()
             },
         };
-        self.emit(done)
+        self.emit(done, plain)
     }
 
     fn stream(
@@ -259,13 +272,14 @@ impl Writer<'_> {
             ctx,
             limits,
             s,
-            &mut |out| this.borrow_mut().emit(out),
+            &mut |out| this.borrow_mut().emit(out, true),
             &mut || this.borrow_mut().out.flush(),
         )
     }
 
-    /// Tells `out`'s diagnostics, then writes its records.
-    fn emit(&mut self, out: Output) -> io::Result<()> {
+    /// Tells `out`'s diagnostics, then writes its records. `plain`: its
+    /// bytes are on-disk bytes of the progress bar's total.
+    fn emit(&mut self, out: Output, plain: bool) -> io::Result<()> {
         for note in &out.notes {
             self.progress.suspend(|| match note.kind {
                 NoteKind::Error => diag::error(&note.path, note.line, &note.message),
@@ -281,9 +295,13 @@ impl Writer<'_> {
                     c.push(r);
                 }
             }
-            None => self.out.write_all(&out.rendered)?,
+            None if out.rendered.is_empty() => {}
+            None => {
+                self.progress.before_output();
+                self.out.write_all(&out.rendered)?;
+            }
         }
-        self.progress.add(out.files, out.bytes, out.count);
+        self.progress.add(out.files, out.bytes, out.count, plain);
         Ok(())
     }
 }

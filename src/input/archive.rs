@@ -8,6 +8,7 @@ use std::cell::Cell;
 use std::io::{self, Cursor, Read};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::limits::{Counted, Limits, Meter, Scope, breach_of, read_to_end_limited, read_up_to};
 use super::{Bytes, Found, Unit, decode};
@@ -37,6 +38,39 @@ pub fn sniff(head: &[u8]) -> Option<Kind> {
         Some(Kind::Tar)
     } else {
         None
+    }
+}
+
+/// Bytes of top-level archives read so far (compressed, as on disk): what
+/// moves the progress bar while archives are read.
+static READ: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread is inside [`Walker::top`].
+    static INSIDE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Bytes of top-level archives read so far, by every walker.
+pub fn bytes_read() -> u64 {
+    READ.load(Ordering::Relaxed)
+}
+
+/// True while this thread walks an archive: what a sink receives now is a
+/// member (the progress bar counts it through [`bytes_read`]).
+pub fn inside() -> bool {
+    INSIDE.with(Cell::get)
+}
+
+/// Counts what a top-level archive's reader returns into [`READ`].
+struct Tally<R> {
+    inner: R,
+}
+
+impl<R: Read> Read for Tally<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        READ.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
@@ -96,7 +130,15 @@ impl<'s> Walker<'s> {
     pub fn top(&mut self, path: &str, src: Src<'_>, kind: Kind, named: bool) -> bool {
         self.total.set(0);
         self.broken = false;
+        // A mapped archive (zip) is counted whole once read.
+        let (src, mapped) = match src {
+            Src::Stream(r) => (Src::Stream(Box::new(Tally { inner: r })), 0),
+            Src::Slice(d) => (Src::Slice(d), d.len() as u64),
+        };
+        INSIDE.with(|c| c.set(true));
         let _ = self.open(path, src, kind, 1, named);
+        INSIDE.with(|c| c.set(false));
+        READ.fetch_add(mapped, Ordering::Relaxed);
         !self.stopped
     }
 

@@ -41,7 +41,16 @@ pub const COLUMNS: [&str; 31] = [
 ];
 
 /// CSV rows; null values are empty cells.
-pub struct Csv;
+pub struct Csv {
+    /// Write the header line first (off with `--no-headers`).
+    pub headers: bool,
+}
+
+impl Default for Csv {
+    fn default() -> Self {
+        Csv { headers: true }
+    }
+}
 
 fn write_row<I, S>(out: &mut Vec<u8>, cells: I)
 where
@@ -70,6 +79,9 @@ fn num<T: ToString>(v: Option<T>) -> String {
 
 impl StreamFormat for Csv {
     fn header(&self) -> Option<Vec<u8>> {
+        if !self.headers {
+            return None;
+        }
         let mut out = Vec::new();
         write_row(&mut out, COLUMNS);
         Some(out)

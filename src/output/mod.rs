@@ -56,22 +56,32 @@ impl StreamFormat for Jsonl {
 
 /// The output mode the command line asks for. `--summary` (or the `summary`
 /// subcommand) wins over the record formats; its only other shape is JSON.
-/// Colour is decided here, once, from stdout and `NO_COLOR`.
+/// Colour (`--color`, `NO_COLOR`, `TERM`) and the width tables fit (stdout's
+/// terminal, unless `--wide`) are decided here, once.
 pub fn mode_for(args: &RunArgs) -> Mode {
+    let color = crate::term::color_enabled();
+    let fit = if args.wide {
+        None
+    } else {
+        crate::term::stdout_width()
+    };
     if args.summary {
         let json = matches!(args.format, OutputFormat::Json);
-        return Mode::Collect(Box::new(summary::Summary::new(
-            json,
-            crate::term::color_enabled(),
-        )));
+        return Mode::Collect(Box::new(summary::Summary::new(json, color).fit(fit)));
     }
     match args.format {
         OutputFormat::Jsonl => Mode::Stream(Box::new(Jsonl)),
         OutputFormat::Json => Mode::Collect(Box::new(json::JsonArray::default())),
-        OutputFormat::Csv => Mode::Stream(Box::new(csv::Csv)),
-        OutputFormat::Table => Mode::Collect(Box::new(table::Table::new(
-            crate::term::color_enabled(),
-            crate::term::stdout_width(),
-        ))),
+        OutputFormat::Csv => Mode::Stream(Box::new(csv::Csv {
+            headers: !args.no_headers,
+        })),
+        OutputFormat::Table => {
+            let table = table::Table::new(color, fit);
+            Mode::Collect(Box::new(if args.no_headers {
+                table.without_headers()
+            } else {
+                table
+            }))
+        }
     }
 }

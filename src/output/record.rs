@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::classify::Classification;
@@ -110,6 +111,25 @@ impl Record {
             return None;
         }
         judged.finished_at.as_deref()
+    }
+
+    /// When the container last finished, for the time filters and the
+    /// table's FINISHED column: `finished_at` of the judged state, else of
+    /// the other state (a running container's previous exit still places it
+    /// in time). Lives here, with [`Record::exited_at`], so the filter and
+    /// the output formats both depend on the record and not on each other.
+    pub fn finished_at(&self) -> Option<DateTime<Utc>> {
+        let o = &self.observation;
+        let (judged, other) = match self.classification.from {
+            From::State => (Some(&o.state), o.last_state.as_ref()),
+            From::LastState => (o.last_state.as_ref(), Some(&o.state)),
+        };
+        [judged, other]
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.finished_at.as_deref())
+            .find_map(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| t.with_timezone(&Utc))
     }
 
     /// Appends this record as one JSON line (with `\n`) to `out`.

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::table::write_aligned;
+use super::table::{Col, Give, Style, write_aligned};
 use super::{CollectFormat, Record};
 use crate::classify::Severity;
 use crate::term;
@@ -20,6 +20,8 @@ const TOP: usize = 10;
 pub struct Summary {
     json: bool,
     color: bool,
+    /// Terminal columns the tables fit (`None`: piped, or `--wide`).
+    fit: Option<usize>,
     containers: u64,
     failures: u64,
     categories: HashMap<String, (Severity, u64)>,
@@ -29,12 +31,33 @@ pub struct Summary {
     exit_codes: HashMap<i64, (Option<String>, u64)>,
 }
 
+/// On a narrow terminal only the name column of a section gives way (the
+/// counts never do), down to 12 columns; names are cut with `…`.
+const GIVE: [Give; 1] = [Give::Shrink(0, 12)];
+
 impl Summary {
+    /// Fits the tables to `fit` terminal columns (`None` keeps names whole).
+    pub fn fit(mut self, fit: Option<usize>) -> Summary {
+        self.fit = fit;
+        self
+    }
+
+    /// How each section's table is written.
+    fn style(&self, colored: Option<usize>) -> Style {
+        Style {
+            color: self.color,
+            colored,
+            fit: self.fit,
+            headers: true,
+        }
+    }
+
     /// A summary written as JSON (`json`) or as a table, coloured when `color`.
     pub fn new(json: bool, color: bool) -> Summary {
         Summary {
             json,
             color,
+            fit: None,
             containers: 0,
             failures: 0,
             categories: HashMap::new(),
@@ -153,18 +176,21 @@ impl Summary {
             .into_iter()
             .map(|(c, s, n)| (s, [c.to_string(), s.as_str().to_string(), n.to_string()]))
             .collect();
-        write_aligned(
-            out,
-            &[
-                ("CATEGORY", 24, false),
-                ("SEVERITY", 8, false),
-                ("CONTAINERS", 12, true),
-            ],
-            &rows,
-            Some(0),
-            self.color,
-            None,
-        )?;
+        let cols = [
+            Col {
+                head: "CATEGORY",
+                right: false,
+            },
+            Col {
+                head: "SEVERITY",
+                right: false,
+            },
+            Col {
+                head: "CONTAINERS",
+                right: true,
+            },
+        ];
+        write_aligned(out, &cols, &rows, &GIVE, &self.style(Some(0)))?;
         writeln!(
             out,
             "\n{} container{}, {} failure{} (severity warning or error)",
@@ -176,10 +202,10 @@ impl Summary {
         if self.failures == 0 {
             return Ok(());
         }
-        for (head, map, max) in [
-            ("NAMESPACE", &self.namespaces, 40),
-            ("IMAGE", &self.images, 80),
-            ("NODE", &self.nodes, 40),
+        for (head, map) in [
+            ("NAMESPACE", &self.namespaces),
+            ("IMAGE", &self.images),
+            ("NODE", &self.nodes),
         ] {
             let all = ranked(map);
             let rows: Vec<(Severity, [String; 2])> = all
@@ -196,14 +222,14 @@ impl Summary {
                 continue;
             }
             out.write_all(b"\n")?;
-            write_aligned(
-                out,
-                &[(head, max, false), ("FAILURES", 12, true)],
-                &rows,
-                None,
-                false,
-                None,
-            )?;
+            let cols = [
+                Col { head, right: false },
+                Col {
+                    head: "FAILURES",
+                    right: true,
+                },
+            ];
+            write_aligned(out, &cols, &rows, &GIVE, &self.style(None))?;
             more(out, all.len())?;
         }
         let codes = self.ranked_codes();
@@ -219,18 +245,21 @@ impl Summary {
                 })
                 .collect();
             out.write_all(b"\n")?;
-            write_aligned(
-                out,
-                &[
-                    ("EXIT CODE", 11, true),
-                    ("SIGNAL", 9, false),
-                    ("FAILURES", 12, true),
-                ],
-                &rows,
-                None,
-                false,
-                None,
-            )?;
+            let cols = [
+                Col {
+                    head: "EXIT CODE",
+                    right: true,
+                },
+                Col {
+                    head: "SIGNAL",
+                    right: false,
+                },
+                Col {
+                    head: "FAILURES",
+                    right: true,
+                },
+            ];
+            write_aligned(out, &cols, &rows, &[], &self.style(None))?;
             more(out, codes.len())?;
         }
         Ok(())

@@ -1,7 +1,12 @@
 //! `--format table`: aligned columns for a terminal, in input order. Widths
-//! are computed over all rows, so the table is written at the end; long
-//! cells are cut with `…`. Input values are stripped of control characters;
-//! the category is coloured by severity only when [`crate::term`] says so.
+//! are computed over all rows, so the table is written at the end. Input
+//! values are stripped of control characters; the category is coloured by
+//! severity only when [`crate::term`] says so.
+//!
+//! Piped or redirected output keeps every cell whole. On a terminal the
+//! table fits its width and never wraps: columns give way in the order of
+//! [`GIVE`] (documented in `docs/usage.md`), cut cells end in `…`, and
+//! `--wide` turns the fitting off.
 
 use std::io::{self, Write};
 
@@ -9,38 +14,110 @@ use super::{CollectFormat, Record};
 use crate::classify::Severity;
 use crate::term;
 
-/// Column headings, their widest allowed cell, and whether they align right.
-const COLUMNS: [(&str, usize, bool); 9] = [
-    ("NAMESPACE", 24, false),
-    ("POD", 48, false),
-    ("CONTAINER", 28, false),
-    ("CATEGORY", 17, false),
-    ("CODE", 11, true),
-    ("SIGNAL", 9, false),
-    ("RESTARTS", 8, true),
-    ("FINISHED", 20, false),
-    ("SUMMARY", 100, false),
-];
+/// A column: its heading, and whether its cells align right.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Col {
+    pub head: &'static str,
+    pub right: bool,
+}
 
+const fn left(head: &'static str) -> Col {
+    Col { head, right: false }
+}
+
+const fn right(head: &'static str) -> Col {
+    Col { head, right: true }
+}
+
+const NAMESPACE: usize = 0;
+const POD: usize = 1;
+const CONTAINER: usize = 2;
 /// The index of the coloured column.
 const CATEGORY: usize = 3;
+const SIGNAL: usize = 5;
+const RESTARTS: usize = 6;
+const FINISHED: usize = 7;
+const SUMMARY: usize = 8;
+
+const COLUMNS: [Col; 9] = [
+    left("NAMESPACE"),
+    left("POD"),
+    left("CONTAINER"),
+    left("CATEGORY"),
+    right("CODE"),
+    left("SIGNAL"),
+    right("RESTARTS"),
+    left("FINISHED"),
+    left("SUMMARY"),
+];
+
+/// One step of fitting a table to the terminal.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Give {
+    /// Cut the column's cells, by what is needed but to no fewer columns
+    /// than the given width.
+    Shrink(usize, usize),
+    /// Leave the column out.
+    Hide(usize),
+}
+
+/// The order in which the table's columns give way on a narrow terminal:
+/// the sentence of SUMMARY first, then the columns a reader can most
+/// easily do without (RESTARTS, SIGNAL — CODE says it too — FINISHED),
+/// then the names, which stay long enough to recognize; SUMMARY is left
+/// out rather than cut below 24 columns, where it would say nothing.
+/// CATEGORY and CODE never give way. `docs/usage.md` states this order.
+const GIVE: [Give; 12] = [
+    Give::Shrink(SUMMARY, 40),
+    Give::Hide(RESTARTS),
+    Give::Hide(SIGNAL),
+    Give::Shrink(SUMMARY, 24),
+    Give::Hide(FINISHED),
+    Give::Shrink(POD, 24),
+    Give::Shrink(CONTAINER, 16),
+    Give::Shrink(NAMESPACE, 12),
+    Give::Hide(SUMMARY),
+    Give::Shrink(POD, 12),
+    Give::Shrink(CONTAINER, 8),
+    Give::Shrink(NAMESPACE, 8),
+];
+
+/// How a table is written.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Style {
+    /// Colour the `colored` column by the row's severity.
+    pub color: bool,
+    pub colored: Option<usize>,
+    /// Terminal columns to fit; `None` keeps every cell whole.
+    pub fit: Option<usize>,
+    /// Write the heading line.
+    pub headers: bool,
+}
 
 /// Collects rows and writes them aligned.
 pub struct Table {
     color: bool,
     fit: Option<usize>,
+    headers: bool,
     rows: Vec<(Severity, [String; 9])>,
 }
 
 impl Table {
-    /// A table, coloured by severity when `color` is true, and with its last
-    /// column cut to fit `fit` terminal columns when given.
+    /// A table, coloured by severity when `color` is true, and fitted to
+    /// `fit` terminal columns when given (`None`: piped, or `--wide`).
     pub fn new(color: bool, fit: Option<usize>) -> Table {
         Table {
             color,
             fit,
+            headers: true,
             rows: Vec::new(),
         }
+    }
+
+    /// Leaves out the heading line (`--no-headers`).
+    pub fn without_headers(mut self) -> Table {
+        self.headers = false;
+        self
     }
 }
 
@@ -57,7 +134,8 @@ pub(crate) fn row(record: &Record) -> [String; 9] {
     let o = &record.observation;
     let c = &record.classification;
     // Whole seconds: enough to read, and every row keeps one width.
-    let finished = crate::filter::finished_at(record)
+    let finished = record
+        .finished_at()
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     [
         cell(o.namespace.as_deref()),
@@ -72,49 +150,78 @@ pub(crate) fn row(record: &Record) -> [String; 9] {
     ]
 }
 
-/// The narrowest the last column gets when the table is fitted to a terminal.
-const MIN_LAST: usize = 16;
+/// Widths that fit `fit` columns: the natural widths (widest cell or
+/// heading), then `gives` applied in order, each only as far as needed; a
+/// column hidden by a later step frees room, so every prefix of `gives` is
+/// tried from the natural widths and the first that fits wins. `None` for a
+/// hidden column. When nothing fits, columns are cut from the right down
+/// to one column each: a row never wraps.
+pub(crate) fn fit_widths(natural: &[usize], gives: &[Give], fit: usize) -> Vec<Option<usize>> {
+    let total = |w: &[Option<usize>]| -> usize {
+        let shown: Vec<usize> = w.iter().flatten().copied().collect();
+        shown.iter().sum::<usize>() + 2 * shown.len().saturating_sub(1)
+    };
+    let mut widths: Vec<Option<usize>> = natural.iter().copied().map(Some).collect();
+    for k in 0..=gives.len() {
+        widths = natural.iter().copied().map(Some).collect();
+        for g in &gives[..k] {
+            if let Give::Hide(i) = g {
+                widths[*i] = None;
+            }
+        }
+        for g in &gives[..k] {
+            let excess = total(&widths).saturating_sub(fit);
+            if let Give::Shrink(i, min) = *g
+                && let Some(w) = widths[i]
+            {
+                widths[i] = Some(w - excess.min(w.saturating_sub(min)));
+            }
+        }
+        if total(&widths) <= fit {
+            return widths;
+        }
+    }
+    for i in (0..widths.len()).rev() {
+        let excess = total(&widths).saturating_sub(fit);
+        if let Some(w) = widths[i] {
+            widths[i] = Some(w - excess.min(w.saturating_sub(1)));
+        }
+    }
+    widths
+}
 
-/// Writes `rows` under `headings`, each column as wide as its widest cell
-/// (at most its limit). `colored` is the column painted by the row's
-/// severity when `color` is on. With `fit`, the last column is cut so lines
-/// fit that many terminal columns (but keeps at least [`MIN_LAST`]).
+/// Writes `rows` under the headings of `columns`, each column as wide as
+/// its widest cell, fitted to the terminal as `style` and `gives` say.
 pub(crate) fn write_aligned<const N: usize>(
     out: &mut dyn Write,
-    columns: &[(&str, usize, bool); N],
+    columns: &[Col; N],
     rows: &[(Severity, [String; N])],
-    colored: Option<usize>,
-    color: bool,
-    fit: Option<usize>,
+    gives: &[Give],
+    style: &Style,
 ) -> io::Result<()> {
-    let mut limits = [0usize; N];
-    for (i, (_, max, _)) in columns.iter().enumerate() {
-        limits[i] = *max;
-    }
-    let measure = |i: usize, limit: usize| {
-        rows.iter()
-            .map(|(_, r)| term::width(&r[i]).min(limit))
-            .chain([term::width(columns[i].0)])
-            .max()
-            .unwrap_or(0)
+    let natural: Vec<usize> = (0..N)
+        .map(|i| {
+            rows.iter()
+                .map(|(_, r)| term::width(&r[i]))
+                .chain([term::width(columns[i].head)])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let widths = match style.fit {
+        Some(fit) => fit_widths(&natural, gives, fit),
+        None => natural.into_iter().map(Some).collect(),
     };
-    let mut widths = [0usize; N];
-    for i in 0..N {
-        widths[i] = measure(i, limits[i]);
-    }
-    if let (Some(fit), Some(last)) = (fit, N.checked_sub(1)) {
-        let before: usize = widths[..last].iter().map(|w| w + 2).sum();
-        limits[last] = limits[last].min(fit.saturating_sub(before).max(MIN_LAST));
-        widths[last] = measure(last, limits[last]);
-    }
     let mut line = String::new();
-    let heads: Vec<String> = columns.iter().map(|(h, _, _)| h.to_string()).collect();
-    push_line(&mut line, &heads, columns, &limits, &widths, None);
-    out.write_all(line.as_bytes())?;
+    if style.headers {
+        let heads: Vec<String> = columns.iter().map(|c| c.head.to_string()).collect();
+        push_line(&mut line, &heads, columns, &widths, None);
+        out.write_all(line.as_bytes())?;
+    }
     for (sev, r) in rows {
         line.clear();
-        let paint = colored.filter(|_| color).map(|i| (i, *sev));
-        push_line(&mut line, r, columns, &limits, &widths, paint);
+        let paint = style.colored.filter(|_| style.color).map(|i| (i, *sev));
+        push_line(&mut line, r, columns, &widths, paint);
         out.write_all(line.as_bytes())?;
     }
     Ok(())
@@ -123,20 +230,22 @@ pub(crate) fn write_aligned<const N: usize>(
 fn push_line(
     line: &mut String,
     cells: &[String],
-    columns: &[(&str, usize, bool)],
-    limits: &[usize],
-    widths: &[usize],
+    columns: &[Col],
+    widths: &[Option<usize>],
     paint: Option<(usize, Severity)>,
 ) {
-    let last = cells.len().saturating_sub(1);
+    let last = widths.iter().rposition(Option::is_some).unwrap_or(0);
     for (i, raw) in cells.iter().enumerate() {
-        let text = term::truncate(raw, limits[i]);
-        let pad = widths[i].saturating_sub(term::width(&text));
+        let Some(width) = widths[i] else {
+            continue;
+        };
+        let text = term::truncate(raw, width);
+        let pad = width.saturating_sub(term::width(&text));
         let shown = match paint {
             Some((col, sev)) if col == i => term::paint(&text, sev, true),
             _ => std::borrow::Cow::Borrowed(text.as_ref()),
         };
-        if columns[i].2 {
+        if columns[i].right {
             line.extend(std::iter::repeat_n(' ', pad));
             line.push_str(&shown);
         } else {
@@ -160,14 +269,13 @@ impl CollectFormat for Table {
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        write_aligned(
-            out,
-            &COLUMNS,
-            &self.rows,
-            Some(CATEGORY),
-            self.color,
-            self.fit,
-        )
+        let style = Style {
+            color: self.color,
+            colored: Some(CATEGORY),
+            fit: self.fit,
+            headers: self.headers,
+        };
+        write_aligned(out, &COLUMNS, &self.rows, &GIVE, &style)
     }
 }
 
@@ -175,43 +283,113 @@ impl CollectFormat for Table {
 mod tests {
     use super::*;
 
+    fn write<const N: usize>(
+        cols: &[Col; N],
+        rows: &[(Severity, [String; N])],
+        gives: &[Give],
+        style: Style,
+    ) -> String {
+        let mut out = Vec::new();
+        write_aligned(&mut out, cols, rows, gives, &style).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
-    fn aligns_cuts_and_colours() {
+    fn aligns_and_colours_and_keeps_cells_whole_without_a_terminal() {
         let rows = vec![
             (Severity::Error, ["a".to_string(), "12345678".to_string()]),
             (Severity::Ok, ["bbb".to_string(), "1".to_string()]),
         ];
-        let cols = [("K", 2, false), ("N", 5, true)];
-        let mut out = Vec::new();
-        write_aligned(&mut out, &cols, &rows, Some(0), false, None).unwrap();
+        let cols = [left("K"), right("N")];
+        let style = Style {
+            colored: Some(0),
+            headers: true,
+            ..Style::default()
+        };
         assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "K       N\na   1234…\nb…      1\n"
+            write(&cols, &rows, &[], style),
+            "K           N\na    12345678\nbbb         1\n"
         );
-        let mut out = Vec::new();
-        write_aligned(&mut out, &cols, &rows, Some(0), true, None).unwrap();
-        let s = String::from_utf8(out).unwrap();
-        assert!(s.contains("\x1b[1;31ma\x1b[0m   1234…"), "{s:?}");
+        let s = write(
+            &cols,
+            &rows,
+            &[],
+            Style {
+                color: true,
+                ..style
+            },
+        );
+        assert!(s.contains("\x1b[1;31ma\x1b[0m    12345678"), "{s:?}");
+        let s = write(
+            &cols,
+            &rows,
+            &[],
+            Style {
+                headers: false,
+                ..style
+            },
+        );
+        assert_eq!(s, "a    12345678\nbbb         1\n");
     }
 
     #[test]
-    fn fits_the_last_column_to_the_terminal() {
-        let long = "x".repeat(50);
-        let rows = vec![(Severity::Ok, ["aaaa".to_string(), long.clone()])];
-        let cols = [("K", 10, false), ("TEXT", 100, false)];
-        let mut out = Vec::new();
-        write_aligned(&mut out, &cols, &rows, None, false, Some(30)).unwrap();
-        let s = String::from_utf8(out).unwrap();
-        assert!(s.lines().all(|l| term::width(l) <= 30), "{s}");
-        assert!(s.ends_with("…\n"), "{s}");
-        // Never narrower than MIN_LAST, however small the terminal.
-        let mut out = Vec::new();
-        write_aligned(&mut out, &cols, &rows, None, false, Some(5)).unwrap();
-        let s = String::from_utf8(out).unwrap();
-        assert_eq!(term::width(s.lines().nth(1).unwrap()), 6 + MIN_LAST);
-        // Without a terminal the limit of the column holds.
-        let mut out = Vec::new();
-        write_aligned(&mut out, &cols, &rows, None, false, None).unwrap();
-        assert!(String::from_utf8(out).unwrap().contains(&long));
+    fn gives_way_in_order_and_only_as_far_as_needed() {
+        // Natural: 10 + 2 + 8 + 2 + 30 = 52.
+        let natural = [10, 8, 30];
+        let gives = [Give::Shrink(2, 20), Give::Hide(1), Give::Shrink(0, 4)];
+        assert_eq!(
+            fit_widths(&natural, &gives, 60),
+            [Some(10), Some(8), Some(30)]
+        );
+        assert_eq!(
+            fit_widths(&natural, &gives, 45),
+            [Some(10), Some(8), Some(23)]
+        );
+        // Hiding column 1 frees room, so column 2 shrinks less than it would.
+        assert_eq!(fit_widths(&natural, &gives, 40), [Some(10), None, Some(28)]);
+        assert_eq!(fit_widths(&natural, &gives, 28), [Some(6), None, Some(20)]);
+        // Past every step, columns are cut from the right: no wrapping.
+        let w = fit_widths(&natural, &gives, 10);
+        assert_eq!(w, [Some(4), None, Some(4)]);
+    }
+
+    #[test]
+    fn fitted_rows_never_exceed_the_terminal() {
+        let rows = vec![(
+            Severity::Ok,
+            ["aaaa".to_string(), "b".repeat(20), "x".repeat(50)],
+        )];
+        let cols = [left("K"), left("B"), left("TEXT")];
+        let gives = [Give::Shrink(2, 10), Give::Hide(1)];
+        for fit in [3, 10, 30, 60, 100] {
+            let s = write(
+                &cols,
+                &rows,
+                &gives,
+                Style {
+                    fit: Some(fit),
+                    headers: true,
+                    ..Style::default()
+                },
+            );
+            assert!(
+                s.lines().all(|l| term::width(l) <= fit.max(8)),
+                "{fit}: {s}"
+            );
+        }
+        let s = write(
+            &cols,
+            &rows,
+            &gives,
+            Style {
+                fit: Some(30),
+                headers: true,
+                ..Style::default()
+            },
+        );
+        assert_eq!(
+            s.lines().nth(1).unwrap(),
+            format!("aaaa  {}…", "x".repeat(23))
+        );
     }
 }
