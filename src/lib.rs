@@ -22,6 +22,7 @@ pub mod format;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod redact;
 pub mod simd;
 pub mod term;
 pub mod timefmt;

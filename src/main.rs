@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use exitparse::cli::{Cli, Command, RunArgs};
 use exitparse::filter::Filter;
-use exitparse::{diag, engine, explain, term};
+use exitparse::{diag, engine, explain, redact, term};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -53,7 +53,15 @@ fn parse(run: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
     if let Err(msg) = Filter::from_args(run) {
         bad_command_line(&msg)?;
     }
-    engine::run(run, out)
+    // So is a --redact-rules file that cannot be used (named with its line).
+    let redact = match redact::from_args(run) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(io::stderr().lock(), "exitparse: {e}");
+            std::process::exit(2);
+        }
+    };
+    engine::run_redacted(run, redact, out)
 }
 
 /// Reports `msg` the way clap reports its own errors and exits 2.

@@ -10,6 +10,7 @@ use crate::format::detect::{self, Detection, HEAD_LEN};
 use crate::format::{self, Chunk, Parsed, Parser, Severity};
 use crate::input::{Unit, decode};
 use crate::output::{Record, StreamFormat};
+use crate::redact::{Redactor, Tally};
 
 /// Settings every worker shares.
 pub struct Ctx {
@@ -21,6 +22,8 @@ pub struct Ctx {
     /// `--input-format`.
     pub forced: Option<Parser>,
     pub verbose: bool,
+    /// The redaction rules; `None` with `--no-redact`.
+    pub redact: Option<Arc<Redactor>>,
 }
 
 /// How a diagnostic is told.
@@ -53,6 +56,8 @@ pub struct Output {
     pub bytes: u64,
     /// Inputs finished.
     pub files: u64,
+    /// Values redacted in the records kept.
+    pub redacted: Tally,
 }
 
 impl Output {
@@ -211,8 +216,13 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
             message: d.message,
         });
     }
+    let redactor = ctx.redact.as_deref();
     for obs in parsed.observations {
-        let record = match catch_unwind(AssertUnwindSafe(|| Record::new(path.clone(), obs))) {
+        let mut tally = Tally::default();
+        let built = catch_unwind(AssertUnwindSafe(|| {
+            Record::redacted(path.clone(), obs, redactor, &mut tally)
+        }));
+        let record = match built {
             Ok(r) => r,
             Err(_) => {
                 out.notes.push(Note {
@@ -231,6 +241,7 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
             continue;
         }
         out.count += 1;
+        out.redacted.add(&tally);
         match &ctx.render {
             Some(r) => r.render(&record, &mut out.rendered),
             None => out.records.push(record),
