@@ -11,4 +11,5 @@ mod grammar;
 mod listings;
 mod people;
 mod realworld;
+mod redact;
 mod structured;

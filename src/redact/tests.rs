@@ -79,7 +79,10 @@ fn a_value_cut_inside_a_secret_has_its_visible_part_masked() {
     let filler = "x".repeat(4000);
     for (tail, leak) in [
         ("Authorization: Bearer eyJhbGciOiJSUzI1", "eyJhbGciOiJSUzI1"),
-        ("jwt eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIi", "eyJzdWIi"),
+        (
+            "jwt eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIi",
+            "eyJzdWIi",
+        ),
         ("postgres://app:s3cr3tPa", "s3cr3tPa"),
         ("password=hunt", "hunt"),
         ("{\"password\": \"corr", "corr"),
@@ -110,7 +113,9 @@ fn names_hosts_and_keys_stay_readable() {
         "dial mysql://shop_rw:***HIDDEN***@mysql.shop.svc:3306/shop?password=***HIDDEN***&sslmode=require"
     );
     assert_eq!(
-        mask("aws_access_key_id=AKIAIOSFODNN7EXAMPLE aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        mask(
+            "aws_access_key_id=AKIAIOSFODNN7EXAMPLE aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        ),
         "aws_access_key_id=AKIA***HIDDEN*** aws_secret_access_key=***HIDDEN***"
     );
 }
@@ -121,7 +126,10 @@ fn a_service_account_key_file_keeps_only_its_shape() {
     let got = mask(key);
     assert!(!got.contains("4f2b9c0d"), "{got}");
     assert!(!got.contains("MIIEvQ"), "{got}");
-    assert!(got.contains("ci@shop-prod.iam.gserviceaccount.com"), "{got}");
+    assert!(
+        got.contains("ci@shop-prod.iam.gserviceaccount.com"),
+        "{got}"
+    );
     assert!(got.contains("\"project_id\": \"shop-prod\""), "{got}");
 }
 
@@ -174,14 +182,23 @@ fn every_free_text_field_of_an_observation_is_masked_and_counted() {
     builtin().observation(&mut obs, &mut tally);
     let text = format!("{obs:?}");
     for secret in [
-        "hunter2", "abc123def", "s3cr3t", "pw1", "1234567890-abcdefghij", "Zm9vYmFy", "K9x",
+        "hunter2",
+        "abc123def",
+        "s3cr3t",
+        "pw1",
+        "1234567890-abcdefghij",
+        "Zm9vYmFy",
+        "K9x",
     ] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
     // Structured fields are not free text, even when they look like it.
     assert_eq!(obs.pod.as_deref(), Some("api-password=notasecret"));
     assert!(obs.image.unwrap().contains("sha256:4c0f"));
-    assert_eq!(obs.logs.as_ref().unwrap().finding.as_deref(), Some("go_panic"));
+    assert_eq!(
+        obs.logs.as_ref().unwrap().finding.as_deref(),
+        Some("go_panic")
+    );
     assert_eq!(obs.events[1], "Pulled: Successfully pulled image");
     assert_eq!(tally.values, 7);
     let counts = builtin().counts(&tally);
@@ -220,7 +237,10 @@ fn a_late_record_level_pass_masks_what_was_joined_after_classification() {
         finding_line: Some("Bearer 0a1b2c3d4e".to_string()),
         ..Logs::default()
     });
-    record.classification.evidence.push("event Failed: token=abc".to_string());
+    record
+        .classification
+        .evidence
+        .push("event Failed: token=abc".to_string());
     let mut tally = Tally::default();
     builtin().record(&mut record, &mut tally);
     let logs = record.observation.logs.as_ref().unwrap();
@@ -279,7 +299,10 @@ fn a_rules_file_of_the_same_shape_adds_rules() {
         r.text("x shk_zz9 and password=y", &mut tally).as_deref(),
         Some("x shk_***HIDDEN*** and password=***HIDDEN***")
     );
-    assert_eq!(r.counts(&tally), vec![("password_value", 1), ("shop_key", 1)]);
+    assert_eq!(
+        r.counts(&tally),
+        vec![("password_value", 1), ("shop_key", 1)]
+    );
 }
 
 #[test]
@@ -324,7 +347,10 @@ fn with_file_reports_the_path() {
     std::fs::write(&bad, "[[rule]]\nid = 3\n").unwrap();
     let e = Redactor::with_file(&bad).unwrap_err();
     assert_eq!(e.line, 2);
-    assert!(e.to_string().starts_with(&format!("{}:2: ", bad.display())), "{e}");
+    assert!(
+        e.to_string().starts_with(&format!("{}:2: ", bad.display())),
+        "{e}"
+    );
     let missing = Redactor::with_file(&dir.join("none.toml")).unwrap_err();
     assert!(missing.message.contains("cannot read"), "{missing}");
     let good = dir.join("good.toml");
