@@ -303,7 +303,9 @@ impl Writer<'_> {
             None => self.out.write_all(&out.rendered)?,
         }
         self.progress.add(out.files, out.bytes, out.count);
-        self.redacted.add(&out.redacted);
+        if let Some(t) = &out.redacted {
+            self.redacted.add(t);
+        }
         Ok(())
     }
 }

@@ -56,8 +56,9 @@ pub struct Output {
     pub bytes: u64,
     /// Inputs finished.
     pub files: u64,
-    /// Values redacted in the records kept.
-    pub redacted: Tally,
+    /// Values redacted in the records kept; `None` while there are none
+    /// (boxed: most outputs have none, and this travels by value).
+    pub redacted: Option<Box<Tally>>,
 }
 
 impl Output {
@@ -241,7 +242,9 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
             continue;
         }
         out.count += 1;
-        out.redacted.add(&tally);
+        if tally.values > 0 {
+            out.redacted.get_or_insert_default().add(&tally);
+        }
         match &ctx.render {
             Some(r) => r.render(&record, &mut out.rendered),
             None => out.records.push(record),
