@@ -159,7 +159,11 @@ impl Redactor {
 
     /// `value` with its secrets masked, or `None` when it has none.
     pub fn text(&self, value: &str, tally: &mut Tally) -> Option<String> {
-        // The common case: no trigger, one scan, no allocation.
+        // The common case: no trigger, one scan (the automaton's own
+        // prefilter), no allocation.
+        if !self.prefilter.is_match(value) {
+            return None;
+        }
         let mut fired: Vec<usize> = Vec::new();
         for m in self.prefilter.find_overlapping_iter(value) {
             let rule = self.owner[m.pattern().as_usize()];
