@@ -19,7 +19,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use crate::cli::RunArgs;
 use crate::model::{Logs, Observation, State};
 use crate::output::Record;
-pub use rules::{MASK, Rule, RuleError};
+pub use rules::{Check, MASK, Rule, RuleError};
 
 const BUILTIN: &str = include_str!("../../grammar/rules/redact.toml");
 
@@ -83,7 +83,7 @@ impl std::error::Error for LoadError {}
 pub fn builtin() -> &'static Arc<Redactor> {
     static BUILT: OnceLock<Arc<Redactor>> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let rules = rules::parse(BUILTIN, &[]).unwrap_or_else(|e| {
+        let rules = rules::parse(BUILTIN, &[], Check::Shape).unwrap_or_else(|e| {
             panic!(
                 "grammar/rules/redact.toml:{}: invalid: {}",
                 e.line, e.message
@@ -136,13 +136,13 @@ impl Redactor {
             line: 0,
             message: format!("cannot read the redaction rules: {e}"),
         })?;
-        let base = rules::parse(BUILTIN, &[]).map_err(|e| LoadError {
+        let base = rules::parse(BUILTIN, &[], Check::Shape).map_err(|e| LoadError {
             path: "grammar/rules/redact.toml".to_string(),
             line: e.line,
             message: e.message,
         })?;
         let taken: Vec<&str> = base.iter().map(|r| r.id.as_str()).collect();
-        let extra = rules::parse(&text, &taken).map_err(|e| LoadError {
+        let extra = rules::parse(&text, &taken, Check::Full).map_err(|e| LoadError {
             path: shown,
             line: e.line,
             message: e.message,
@@ -233,11 +233,19 @@ impl Redactor {
     }
 
     /// Masks a record built without redaction, or changed after it was
-    /// built (a log joined later): the observation and the classification
-    /// texts that quote it. Masks are never masked again, so running this
-    /// on a redacted record changes and counts nothing.
+    /// built (a log or kubelet line joined later). When its observation
+    /// had a secret, the record is classified again from the masked
+    /// observation, so the summary quotes the masked message (a secret cut
+    /// by the summary's length limit could no longer be recognized); then
+    /// the classification texts are masked too, for evidence taken from
+    /// fields this module does not know. Masks are never masked again, so
+    /// running this on a redacted record changes and counts nothing.
     pub fn record(&self, record: &mut Record, tally: &mut Tally) {
+        let before = tally.values;
         self.observation(&mut record.observation, tally);
+        if tally.values > before {
+            record.classification = crate::classify::classify(&record.observation);
+        }
         let c = &mut record.classification;
         self.field(&mut c.summary, tally);
         self.optional(&mut c.hint, tally);
