@@ -238,10 +238,13 @@ fn redacting_a_record_twice_changes_and_counts_nothing_more() {
 fn a_late_record_level_pass_masks_what_was_joined_after_classification() {
     // A log tail and a kubelet line joined onto an already classified
     // record: the record is judged again from the masked observation.
-    let mut obs = Observation::default();
-    obs.state = State::new(Status::Terminated);
-    obs.state.exit_code = Some(1);
-    obs.state.message = Some("boom".to_string());
+    let mut state = State::new(Status::Terminated);
+    state.exit_code = Some(1);
+    state.message = Some("boom".to_string());
+    let obs = Observation {
+        state,
+        ..Observation::default()
+    };
     let mut record = Record::new(Arc::from("p"), obs);
     record.observation.state.message = Some("db password=pw0 refused".to_string());
     record.observation.logs = Some(Logs {
