@@ -25,6 +25,12 @@ EXITPARSE=target/release/exitparse
 SYNTH=target/release/examples/synth
 CORES=$(nproc)
 
+# The redaction cost (issue 15) is measured on the describe and docker
+# inputs and on real-derived text (REAL_MB of ../shared/bench/make_corpus.py,
+# when $SHARED/bench exists; default SHARED=/work/shared).
+REAL_MB=${REAL_MB:-256}
+SHARED=${SHARED:-/work/shared}
+
 # Tools: GNU time for peak RSS; jq for the JSON comparison; ripgrep is
 # optional. Installed when missing and we may (root with apt-get).
 install() {
@@ -115,3 +121,21 @@ echo
 read -r es ms < <(tail -1 "$TIMES")
 echo "stdin stream (${STREAM_MB} MB of describe through a pipe from synth):"
 echo "  peak RSS $((ms / 1024)) MB  (target < 100 MB), $es s, $(mbps $((STREAM_MB << 20)) "$es") MB/s (synth-bound)"
+echo
+
+# Redaction is on by default; --no-redact skips it. Same input, --jobs 1,
+# CPU seconds of the fastest run each way.
+redaction_cost() { # LABEL FILE
+    local con coff
+    read -r _ con _ < <(best "$EXITPARSE" -j1 "$2")
+    read -r _ coff _ < <(best "$EXITPARSE" -j1 --no-redact "$2")
+    echo "  $1: CPU $con s redacting, $coff s with --no-redact: $(awk "BEGIN{printf \"%+.1f\", ($con / $coff - 1) * 100}")% (target < 5%)"
+}
+echo "redaction cost (--jobs 1):"
+redaction_cost "describe ($((D >> 20)) MB)" "$DESCRIBE"
+redaction_cost "docker inspect ($((J >> 20)) MB)" "$JSON"
+if [ -f "$SHARED/bench/make_corpus.py" ]; then
+    REAL=$DIR/real-${REAL_MB}M.txt
+    [ -s "$REAL" ] || python3 "$SHARED/bench/make_corpus.py" "$REAL" "$REAL_MB" >/dev/null
+    redaction_cost "real-derived describe ($(( $(size "$REAL") >> 20 )) MB)" "$REAL"
+fi

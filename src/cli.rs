@@ -394,6 +394,14 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_headers: bool,
 
+    /// Add the redaction rules of this TOML file (same shape as grammar/rules/redact.toml)
+    #[arg(long, value_name = "FILE", conflicts_with = "no_redact")]
+    pub redact_rules: Option<PathBuf>,
+
+    /// Copy messages, events and log lines verbatim, secrets included (unsafe for shared output)
+    #[arg(long)]
+    pub no_redact: bool,
+
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -23,6 +23,7 @@ pub mod input;
 pub mod man;
 pub mod model;
 pub mod output;
+pub mod redact;
 pub mod simd;
 pub mod term;
 pub mod timefmt;

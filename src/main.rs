@@ -8,7 +8,7 @@ use clap::FromArgMatches;
 use clap::parser::ValueSource;
 use exitparse::cli::{self, Cli, Command, OutputFormat, RunArgs};
 use exitparse::filter::Filter;
-use exitparse::{diag, engine, explain, man, term};
+use exitparse::{diag, engine, explain, man, redact, term};
 
 fn main() -> ExitCode {
     let matches = cli::command().get_matches();
@@ -78,7 +78,15 @@ fn parse(run: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
              use `summary -f json` to read it by program",
         )?;
     }
-    engine::run(run, out)
+    // So is a --redact-rules file that cannot be used (named with its line).
+    let redact = match redact::from_args(run) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(io::stderr().lock(), "exitparse: {e}");
+            std::process::exit(2);
+        }
+    };
+    engine::run_redacted(run, redact, out)
 }
 
 /// Reports `msg` the way clap reports its own errors and exits 2.

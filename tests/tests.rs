@@ -12,5 +12,6 @@ mod kinds;
 mod listings;
 mod people;
 mod realworld;
+mod redact;
 mod structured;
 mod terminal;

@@ -36,6 +36,7 @@ use crate::diag;
 use crate::filter::Filter;
 use crate::input::{self, Found, Limits, Unit};
 use crate::output::{self, CollectFormat, Mode};
+use crate::redact::{self, Redactor, Tally};
 use progress::Progress;
 use split::Text;
 use work::{Ctx, Holds, NoteKind, Output};
@@ -64,7 +65,21 @@ enum Item {
 /// Problems are reported through [`diag`]; the returned error is only for
 /// failures to write the output (a closed pipe among them: the caller ends
 /// quietly).
+///
+/// A `--redact-rules` file that cannot be used is an `InvalidInput` error
+/// before any input is read (the binary checks it first, for exit status 2).
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
+    let redact = redact::from_args(args)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+    run_redacted(args, redact, out)
+}
+
+/// [`run`] with the redaction rules already loaded (`None`: `--no-redact`).
+pub fn run_redacted(
+    args: &RunArgs,
+    redact: Option<Arc<Redactor>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -84,6 +99,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         filter,
         forced: args.input_format.map(|f| f.parser()),
         verbose: args.verbose,
+        redact,
     });
     let limits = Limits::from_args(&args.limits);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
@@ -106,6 +122,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         collect,
         progress: Progress::new(!args.no_progress, &args.paths),
         stats: args.stats,
+        redacted: Tally::default(),
     };
     let result = writer.drain(rx, &pool, &ctx, limits, &budget);
     // Wake a producer waiting for room that will never come.
@@ -161,6 +178,8 @@ struct Writer<'o> {
     collect: Option<Box<dyn CollectFormat>>,
     progress: Progress,
     stats: bool,
+    /// Values redacted in the records written.
+    redacted: Tally,
 }
 
 impl Writer<'_> {
@@ -198,16 +217,24 @@ impl Writer<'_> {
                 Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
             }
         }
+        let counts = ctx.redact.as_deref().map(|r| {
+            r.counts(&self.redacted)
+                .into_iter()
+                .map(|(id, n)| (id.to_string(), n))
+                .collect::<Vec<_>>()
+        });
         if let Some(c) = &mut self.collect {
             // Cleared before the first byte, not after the last.
             self.progress.before_output();
+            c.redactions(counts.as_deref());
             c.finish(&mut *self.out)?;
         }
         self.out.flush()?;
         self.progress.finish();
         diag::finish();
         if self.stats {
-            self.progress.print_stats();
+            let told = stats_redaction(self.redacted.values, counts.as_deref());
+            self.progress.print_stats(&told);
         }
         Ok(())
     }
@@ -302,8 +329,25 @@ impl Writer<'_> {
             }
         }
         self.progress.add(out.files, out.bytes, out.count, plain);
+        if let Some(t) = &out.redacted {
+            self.redacted.add(t);
+        }
         Ok(())
     }
+}
+
+/// The `--stats` line's redaction part: `4 values redacted (url_password 3,
+/// jwt 1)`, or `redaction off`.
+fn stats_redaction(values: u64, counts: Option<&[(String, u64)]>) -> String {
+    let Some(counts) = counts else {
+        return "redaction off".to_string();
+    };
+    let mut told = format!("{values} values redacted");
+    if !counts.is_empty() {
+        let per_rule: Vec<String> = counts.iter().map(|(id, n)| format!("{id} {n}")).collect();
+        told.push_str(&format!(" ({})", per_rule.join(", ")));
+    }
+    told
 }
 
 /// Bytes of inputs in flight: the producer waits for room, the writer

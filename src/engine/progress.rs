@@ -112,11 +112,11 @@ impl Progress {
     }
 
     /// The `--stats` line: `exitparse: stats: 3 files, 12345 bytes, 7
-    /// records, 0 errors, 0.012 s, 1.0 MB/s` (MB = 10^6 bytes).
-    pub fn stats_line(&self) -> String {
+    /// records, 0 errors, 0.012 s, 1.0 MB/s, <extra>` (MB = 10^6 bytes).
+    pub fn stats_line(&self, extra: &str) -> String {
         let secs = self.seconds();
         format!(
-            "exitparse: stats: {} files, {} bytes, {} records, {} errors, {:.3} s, {:.1} MB/s",
+            "exitparse: stats: {} files, {} bytes, {} records, {} errors, {:.3} s, {:.1} MB/s, {extra}",
             self.files,
             self.bytes,
             self.records,
@@ -126,9 +126,9 @@ impl Progress {
         )
     }
 
-    /// Prints the `--stats` line on stderr.
-    pub fn print_stats(&self) {
-        let line = self.stats_line();
+    /// Prints the `--stats` line on stderr, `extra` at its end.
+    pub fn print_stats(&self, extra: &str) {
+        let line = self.stats_line(extra);
         self.suspend(|| {
             // Same discipline as `diag`: stdout's lock first, so the line
             // never lands inside a record.

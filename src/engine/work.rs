@@ -10,6 +10,7 @@ use crate::format::detect::{self, Detection, HEAD_LEN};
 use crate::format::{self, Chunk, Parsed, Parser, Severity, Skipped};
 use crate::input::{Unit, decode};
 use crate::output::{Record, StreamFormat};
+use crate::redact::{Redactor, Tally};
 
 /// Settings every worker shares.
 pub struct Ctx {
@@ -21,6 +22,8 @@ pub struct Ctx {
     /// `--input-format`.
     pub forced: Option<Parser>,
     pub verbose: bool,
+    /// The redaction rules; `None` with `--no-redact`.
+    pub redact: Option<Arc<Redactor>>,
 }
 
 /// How a diagnostic is told.
@@ -99,6 +102,9 @@ pub struct Output {
     pub files: u64,
     /// Whether the text parsed was a dump.
     pub holds: Holds,
+    /// Values redacted in the records kept; `None` while there are none
+    /// (boxed: most outputs have none, and this travels by value).
+    pub redacted: Option<Box<Tally>>,
 }
 
 impl Output {
@@ -286,8 +292,13 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
         // Told in input order; diagnostics of one line keep theirs.
         out.notes.sort_by_key(|n| n.line);
     }
+    let redactor = ctx.redact.as_deref();
     for obs in parsed.observations {
-        let record = match catch_unwind(AssertUnwindSafe(|| Record::new(path.clone(), obs))) {
+        let mut tally = Tally::default();
+        let built = catch_unwind(AssertUnwindSafe(|| {
+            Record::redacted(path.clone(), obs, redactor, &mut tally)
+        }));
+        let record = match built {
             Ok(r) => r,
             Err(_) => {
                 out.notes.push(Note {
@@ -306,6 +317,9 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
             continue;
         }
         out.count += 1;
+        if tally.values > 0 {
+            out.redacted.get_or_insert_default().add(&tally);
+        }
         match &ctx.render {
             Some(r) => r.render(&record, &mut out.rendered),
             None => out.records.push(record),

@@ -37,6 +37,9 @@ pub trait CollectFormat: Send {
     fn push(&mut self, record: Record);
     /// Writes everything collected.
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
+    /// Before `finish`: the values redacted in the records pushed, per rule
+    /// id in rule order (`None`: redaction is off). Most formats ignore it.
+    fn redactions(&mut self, _counts: Option<&[(String, u64)]>) {}
 }
 
 /// How the engine should hand records to the output.

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::classify::Classification;
 use crate::classify::From;
 use crate::model::{ContainerType, Logs, Observation, SourceFormat, State, Status};
+use crate::redact::{Redactor, Tally};
 
 /// The `schema` value of every v1 record.
 pub const SCHEMA: &str = "exitparse.record/v1";
@@ -66,6 +67,22 @@ impl Record {
             observation,
             classification,
         }
+    }
+
+    /// Builds a record from `observation` with its free text masked by
+    /// `redactor` first (counted in `tally`), so the classification's
+    /// summary and evidence quote the masked text too and every output
+    /// format sees only that. `None`: `--no-redact`.
+    pub fn redacted(
+        path: Arc<str>,
+        mut observation: Observation,
+        redactor: Option<&Redactor>,
+        tally: &mut Tally,
+    ) -> Record {
+        if let Some(r) = redactor {
+            r.observation(&mut observation, tally);
+        }
+        Record::new(path, observation)
     }
 
     fn wire(&self) -> Wire<'_> {

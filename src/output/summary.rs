@@ -29,6 +29,17 @@ pub struct Summary {
     images: HashMap<String, u64>,
     nodes: HashMap<String, u64>,
     exit_codes: HashMap<i64, (Option<String>, u64)>,
+    redaction: Redaction,
+}
+
+/// What the engine told about redaction.
+enum Redaction {
+    /// Nothing (a library caller that never calls `redactions`).
+    Untold,
+    /// `--no-redact`.
+    Off,
+    /// Values redacted per rule id, in rule order.
+    Counts(Vec<(String, u64)>),
 }
 
 /// On a narrow terminal only the name column of a section gives way (the
@@ -65,6 +76,7 @@ impl Summary {
             images: HashMap::new(),
             nodes: HashMap::new(),
             exit_codes: HashMap::new(),
+            redaction: Redaction::Untold,
         }
     }
 }
@@ -78,6 +90,15 @@ struct Json<'a> {
     images: Vec<JsonCount<'a>>,
     nodes: Vec<JsonCount<'a>>,
     exit_codes: Vec<JsonCode<'a>>,
+    /// Values redacted per rule; `null` with `--no-redact`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redacted: Option<Option<Vec<JsonRedacted<'a>>>>,
+}
+
+#[derive(Serialize)]
+struct JsonRedacted<'a> {
+    rule: &'a str,
+    values: u64,
 }
 
 #[derive(Serialize)]
@@ -161,6 +182,18 @@ impl Summary {
                     failures,
                 })
                 .collect(),
+            redacted: match &self.redaction {
+                Redaction::Untold => None,
+                Redaction::Off => Some(None),
+                Redaction::Counts(c) => Some(Some(
+                    c.iter()
+                        .map(|(rule, values)| JsonRedacted {
+                            rule,
+                            values: *values,
+                        })
+                        .collect(),
+                )),
+            },
         };
         serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::other)?;
         out.write_all(b"\n")
@@ -199,9 +232,44 @@ impl Summary {
             self.failures,
             plural(self.failures)
         )?;
-        if self.failures == 0 {
-            return Ok(());
+        if self.failures > 0 {
+            self.write_failures(out)?;
         }
+        self.write_redaction(out)
+    }
+
+    /// Values redacted per rule, or a warning that nothing was.
+    fn write_redaction(&self, out: &mut dyn Write) -> io::Result<()> {
+        match &self.redaction {
+            Redaction::Untold => Ok(()),
+            Redaction::Counts(c) if c.is_empty() => Ok(()),
+            Redaction::Off => writeln!(
+                out,
+                "\nredaction off (--no-redact): messages, events and log lines are verbatim"
+            ),
+            Redaction::Counts(c) => {
+                let rows: Vec<(Severity, [String; 2])> = c
+                    .iter()
+                    .map(|(rule, n)| (Severity::Ok, [rule.clone(), n.to_string()]))
+                    .collect();
+                out.write_all(b"\n")?;
+                let cols = [
+                    Col {
+                        head: "REDACTED BY RULE",
+                        right: false,
+                    },
+                    Col {
+                        head: "VALUES",
+                        right: true,
+                    },
+                ];
+                write_aligned(out, &cols, &rows, &GIVE, &self.style(None))
+            }
+        }
+    }
+
+    /// The failure sections: namespaces, images, nodes, exit codes.
+    fn write_failures(&self, out: &mut dyn Write) -> io::Result<()> {
         for (head, map) in [
             ("NAMESPACE", &self.namespaces),
             ("IMAGE", &self.images),
@@ -307,6 +375,13 @@ impl CollectFormat for Summary {
                 .or_insert_with(|| (c.signal.clone(), 0));
             e.1 += 1;
         }
+    }
+
+    fn redactions(&mut self, counts: Option<&[(String, u64)]>) {
+        self.redaction = match counts {
+            None => Redaction::Off,
+            Some(c) => Redaction::Counts(c.to_vec()),
+        };
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
