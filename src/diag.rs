@@ -40,6 +40,12 @@ pub fn fatal(message: &str) {
     emit(&format!("exitparse: {message}"));
 }
 
+/// Writes one line to stderr as it is (a message that is neither an error
+/// nor a notice, such as the `--fail-on` verdict).
+pub fn emit_line(line: &str) {
+    emit(line);
+}
+
 fn emit(line: &str) {
     // Hold stdout's lock so a diagnostic never lands inside a record line
     // when both streams go to one terminal.

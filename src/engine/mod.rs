@@ -34,8 +34,10 @@ use rayon::ThreadPool;
 use crate::cli::RunArgs;
 use crate::diag;
 use crate::filter::Filter;
+use crate::gate::FailOn;
 use crate::input::{self, Found, Limits, Unit};
 use crate::output::{self, CollectFormat, Mode};
+use crate::shard::Shard;
 use progress::Progress;
 use split::Text;
 use work::{Ctx, NoteKind, Output};
@@ -58,11 +60,26 @@ enum Item {
     Done(Output),
 }
 
+/// What a run found besides its output.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Records (after filters) that tripped `--fail-on`.
+    pub matched: u64,
+    /// The first of them, named for the one-line reason.
+    pub first_match: Option<String>,
+}
+
 /// Parses every input named in `args` and writes the records to `out`.
 /// Problems are reported through [`diag`]; the returned error is only for
 /// failures to write the output (a closed pipe among them: the caller ends
 /// quietly).
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
+    run_report(args, out).map(|_| ())
+}
+
+/// [`run`], telling what `--fail-on` found. `args.fail_on` must be valid
+/// (main.rs checks it first; a bad value here means no gate).
+pub fn run_report(args: &RunArgs, out: &mut dyn Write) -> io::Result<Report> {
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -70,7 +87,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         .build()
         .map_err(|e| io::Error::other(format!("starting {jobs} worker threads: {e}")))?;
     let pool = Arc::new(pool);
-    let (render, collect) = match output::mode_for(args) {
+    let (render, collect) = match output::mode_for(args)? {
         Mode::Stream(r) => (Some(r), None),
         Mode::Collect(c) => (None, Some(c)),
     };
@@ -82,6 +99,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         filter,
         forced: args.input_format.map(|f| f.parser()),
         verbose: args.verbose,
+        fail_on: FailOn::from_args(&args.fail_on).ok().flatten(),
     });
     let limits = Limits::from_args(&args.limits);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
@@ -90,13 +108,14 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         args.paths.clone()
     };
 
+    let shard = args.shard;
     let budget = Arc::new(Budget::new(BUDGET));
     let (tx, rx) = mpsc::sync_channel(QUEUE);
     let producer = {
         let (pool, ctx, budget) = (pool.clone(), ctx.clone(), budget.clone());
         std::thread::Builder::new()
             .name("exitparse-input".into())
-            .spawn(move || produce(&paths, limits, &pool, &ctx, &budget, tx))?
+            .spawn(move || produce(&paths, shard, limits, &pool, &ctx, &budget, tx))?
     };
 
     let mut writer = Writer {
@@ -104,6 +123,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         collect,
         progress: Progress::new(!args.no_progress),
         stats: args.stats,
+        report: Report::default(),
     };
     let result = writer.drain(rx, &pool, &ctx, limits, &budget);
     // Wake a producer waiting for room that will never come.
@@ -111,12 +131,13 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
     if result.is_ok() {
         let _ = producer.join();
     }
-    result
+    result.map(|()| writer.report)
 }
 
 /// The producer: turns what [`input::discover`] finds into [`Item`]s.
 fn produce(
     paths: &[PathBuf],
+    shard: Option<Shard>,
     limits: Limits,
     pool: &ThreadPool,
     ctx: &Arc<Ctx>,
@@ -149,7 +170,8 @@ fn produce(
         };
         tx.send(item).is_ok()
     };
-    input::discover(&paths, limits, ctx.forced.is_some(), &mut sink);
+    let picks = |p: &Path| shard.is_none_or(|s| s.picks(p));
+    input::discover_picked(&paths, limits, ctx.forced.is_some(), &picks, &mut sink);
 }
 
 /// The writer's side: output, progress and counters.
@@ -158,6 +180,7 @@ struct Writer<'o> {
     collect: Option<Box<dyn CollectFormat>>,
     progress: Progress,
     stats: bool,
+    report: Report,
 }
 
 impl Writer<'_> {
@@ -267,11 +290,16 @@ impl Writer<'_> {
                 self.progress.errors += 1;
             }
         }
+        self.report.matched += out.matched;
+        if self.report.first_match.is_none() {
+            self.report.first_match = out.first_match;
+        }
         match &mut self.collect {
             Some(c) => {
                 for r in out.records {
                     c.push(r);
                 }
+                c.drain(&mut *self.out)?;
             }
             None => self.out.write_all(&out.rendered)?,
         }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::filter::Filter;
 use crate::format::detect::{self, Detection, HEAD_LEN};
 use crate::format::{self, Chunk, Parsed, Parser, Severity};
+use crate::gate::{self, FailOn};
 use crate::input::{Unit, decode};
 use crate::output::{Record, StreamFormat};
 
@@ -21,6 +22,8 @@ pub struct Ctx {
     /// `--input-format`.
     pub forced: Option<Parser>,
     pub verbose: bool,
+    /// `--fail-on`: records that trip it are counted.
+    pub fail_on: Option<FailOn>,
 }
 
 /// How a diagnostic is told.
@@ -53,6 +56,9 @@ pub struct Output {
     pub bytes: u64,
     /// Inputs finished.
     pub files: u64,
+    /// Records that tripped `--fail-on`, and how the first is named.
+    pub matched: u64,
+    pub first_match: Option<String>,
 }
 
 impl Output {
@@ -231,6 +237,14 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
             continue;
         }
         out.count += 1;
+        if let Some(g) = &ctx.fail_on
+            && g.matches(&record)
+        {
+            out.matched += 1;
+            if out.first_match.is_none() {
+                out.first_match = Some(gate::describe(&record));
+            }
+        }
         match &ctx.render {
             Some(r) => r.render(&record, &mut out.rendered),
             None => out.records.push(record),

@@ -10,7 +10,9 @@
 //!   calls `finish` at the end.
 
 pub mod csv;
+pub mod file;
 pub mod json;
+pub mod parquet;
 pub mod record;
 pub mod summary;
 pub mod table;
@@ -35,6 +37,11 @@ pub trait StreamFormat: Send + Sync {
 pub trait CollectFormat: Send {
     /// Takes the next record, in output order.
     fn push(&mut self, record: Record);
+    /// Writes what is ready so far; called after each input's records, so
+    /// a format that writes in blocks (Parquet) keeps little in memory.
+    fn drain(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
     /// Writes everything collected.
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
 }
@@ -57,21 +64,22 @@ impl StreamFormat for Jsonl {
 /// The output mode the command line asks for. `--summary` (or the `summary`
 /// subcommand) wins over the record formats; its only other shape is JSON.
 /// Colour is decided here, once, from stdout and `NO_COLOR`.
-pub fn mode_for(args: &RunArgs) -> Mode {
+pub fn mode_for(args: &RunArgs) -> io::Result<Mode> {
+    // `-o FILE` never gets colour or a terminal's width, whatever stdout is.
+    let terminal = args.output.is_none();
+    let color = terminal && crate::term::color_enabled();
     if args.summary {
         let json = matches!(args.format, OutputFormat::Json);
-        return Mode::Collect(Box::new(summary::Summary::new(
-            json,
-            crate::term::color_enabled(),
-        )));
+        return Ok(Mode::Collect(Box::new(summary::Summary::new(json, color))));
     }
-    match args.format {
+    Ok(match args.format {
         OutputFormat::Jsonl => Mode::Stream(Box::new(Jsonl)),
         OutputFormat::Json => Mode::Collect(Box::new(json::JsonArray::default())),
         OutputFormat::Csv => Mode::Stream(Box::new(csv::Csv)),
         OutputFormat::Table => Mode::Collect(Box::new(table::Table::new(
-            crate::term::color_enabled(),
-            crate::term::stdout_width(),
+            color,
+            crate::term::stdout_width().filter(|_| terminal),
         ))),
-    }
+        OutputFormat::Parquet => Mode::Collect(Box::new(parquet::Parquet::new()?)),
+    })
 }
