@@ -12,3 +12,4 @@ mod listings;
 mod people;
 mod realworld;
 mod structured;
+mod warehouse;

@@ -87,7 +87,7 @@ pub fn run_report(args: &RunArgs, out: &mut dyn Write) -> io::Result<Report> {
         .build()
         .map_err(|e| io::Error::other(format!("starting {jobs} worker threads: {e}")))?;
     let pool = Arc::new(pool);
-    let (render, collect) = match output::mode_for(args)? {
+    let (render, collect) = match output::mode_for(args) {
         Mode::Stream(r) => (Some(r), None),
         Mode::Collect(c) => (None, Some(c)),
     };

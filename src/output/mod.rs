@@ -64,15 +64,15 @@ impl StreamFormat for Jsonl {
 /// The output mode the command line asks for. `--summary` (or the `summary`
 /// subcommand) wins over the record formats; its only other shape is JSON.
 /// Colour is decided here, once, from stdout and `NO_COLOR`.
-pub fn mode_for(args: &RunArgs) -> io::Result<Mode> {
+pub fn mode_for(args: &RunArgs) -> Mode {
     // `-o FILE` never gets colour or a terminal's width, whatever stdout is.
     let terminal = args.output.is_none();
     let color = terminal && crate::term::color_enabled();
     if args.summary {
         let json = matches!(args.format, OutputFormat::Json);
-        return Ok(Mode::Collect(Box::new(summary::Summary::new(json, color))));
+        return Mode::Collect(Box::new(summary::Summary::new(json, color)));
     }
-    Ok(match args.format {
+    match args.format {
         OutputFormat::Jsonl => Mode::Stream(Box::new(Jsonl)),
         OutputFormat::Json => Mode::Collect(Box::new(json::JsonArray::default())),
         OutputFormat::Csv => Mode::Stream(Box::new(csv::Csv)),
@@ -80,6 +80,6 @@ pub fn mode_for(args: &RunArgs) -> io::Result<Mode> {
             color,
             crate::term::stdout_width().filter(|_| terminal),
         ))),
-        OutputFormat::Parquet => Mode::Collect(Box::new(parquet::Parquet::new()?)),
-    })
+        OutputFormat::Parquet => Mode::Collect(Box::new(parquet::Parquet::new())),
+    }
 }

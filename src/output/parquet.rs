@@ -212,7 +212,8 @@ impl Column {
 pub struct Parquet {
     record: Column,
     rows: usize,
-    writer: ArrowWriter<Vec<u8>>,
+    /// `None` only when it could not be created (then `error` says why).
+    writer: Option<ArrowWriter<Vec<u8>>>,
     /// The first failure; reported by the next `drain` or `finish`.
     error: Option<io::Error>,
 }
@@ -222,21 +223,30 @@ fn parquet_error(e: impl std::fmt::Display) -> io::Error {
 }
 
 impl Parquet {
-    pub fn new() -> io::Result<Parquet> {
+    /// A writer; a failure to start is reported when output is written.
+    pub fn new() -> Parquet {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP))
             .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
             .set_created_by(format!("exitparse {}", env!("CARGO_PKG_VERSION")))
             .build();
-        let writer =
-            ArrowWriter::try_new(Vec::new(), arrow_schema(), Some(props)).map_err(parquet_error)?;
-        Ok(Parquet {
+        let (writer, error) = match ArrowWriter::try_new(Vec::new(), arrow_schema(), Some(props)) {
+            Ok(w) => (Some(w), None),
+            Err(e) => (None, Some(parquet_error(e))),
+        };
+        Parquet {
             record: Column::new(&Kind::Object(schema::record().clone())),
             rows: 0,
             writer,
-            error: None,
-        })
+            error,
+        }
+    }
+
+    fn writer(&mut self) -> io::Result<&mut ArrowWriter<Vec<u8>>> {
+        self.writer
+            .as_mut()
+            .ok_or_else(|| parquet_error("the writer could not be started"))
     }
 
     /// Hands the gathered rows to the Parquet writer as one batch.
@@ -251,14 +261,14 @@ impl Parquet {
             .downcast_ref::<StructArray>()
             .map(RecordBatch::from)
             .ok_or_else(|| parquet_error("the record column is not a struct"))?;
-        self.writer.write(&batch).map_err(parquet_error)
+        self.writer()?.write(&batch).map_err(parquet_error)
     }
 
     /// Moves what the writer has encoded so far to `out`. Taking the bytes
     /// out of its buffer is safe: the writer counts offsets as it writes, and
     /// the file is the concatenation of everything written.
     fn pass_on(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let bytes = std::mem::take(self.writer.inner_mut());
+        let bytes = std::mem::take(self.writer()?.inner_mut());
         out.write_all(&bytes)
     }
 }
@@ -292,7 +302,7 @@ impl CollectFormat for Parquet {
             return Err(e);
         }
         self.write_batch()?;
-        self.writer.finish().map_err(parquet_error)?;
+        self.writer()?.finish().map_err(parquet_error)?;
         self.pass_on(out)
     }
 }
@@ -304,7 +314,7 @@ mod tests {
 
     #[test]
     fn writes_a_file_with_the_schema_columns() {
-        let mut p = Parquet::new().unwrap();
+        let mut p = Parquet::new();
         let mut obs = Observation {
             namespace: Some("shop".into()),
             ..Observation::default()
