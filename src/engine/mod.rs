@@ -290,9 +290,9 @@ impl Writer<'_> {
                 self.progress.errors += 1;
             }
         }
-        self.report.matched += out.matched;
-        if self.report.first_match.is_none() {
-            self.report.first_match = out.first_match;
+        if let Some(m) = out.matched {
+            self.report.matched += m.count;
+            self.report.first_match.get_or_insert(m.first);
         }
         match &mut self.collect {
             Some(c) => {

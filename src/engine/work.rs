@@ -56,9 +56,17 @@ pub struct Output {
     pub bytes: u64,
     /// Inputs finished.
     pub files: u64,
-    /// Records that tripped `--fail-on`, and how the first is named.
-    pub matched: u64,
-    pub first_match: Option<String>,
+    /// Records that tripped `--fail-on` (boxed: most outputs have none,
+    /// and results move through channels by value).
+    pub matched: Option<Box<Matched>>,
+}
+
+/// Records that tripped `--fail-on` in one piece of work.
+#[derive(Debug)]
+pub struct Matched {
+    pub count: u64,
+    /// How the first of them is named.
+    pub first: String,
 }
 
 impl Output {
@@ -240,10 +248,14 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
         if let Some(g) = &ctx.fail_on
             && g.matches(&record)
         {
-            out.matched += 1;
-            if out.first_match.is_none() {
-                out.first_match = Some(gate::describe(&record));
-            }
+            out.matched
+                .get_or_insert_with(|| {
+                    Box::new(Matched {
+                        count: 0,
+                        first: gate::describe(&record),
+                    })
+                })
+                .count += 1;
         }
         match &ctx.render {
             Some(r) => r.render(&record, &mut out.rendered),

@@ -80,6 +80,6 @@ pub fn mode_for(args: &RunArgs) -> Mode {
             color,
             crate::term::stdout_width().filter(|_| terminal),
         ))),
-        OutputFormat::Parquet => Mode::Collect(Box::new(parquet::Parquet::new())),
+        OutputFormat::Parquet => Mode::Collect(Box::new(parquet::Parquet::default())),
     }
 }

@@ -222,9 +222,9 @@ fn parquet_error(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("parquet: {e}"))
 }
 
-impl Parquet {
+impl Default for Parquet {
     /// A writer; a failure to start is reported when output is written.
-    pub fn new() -> Parquet {
+    fn default() -> Parquet {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP))
@@ -242,7 +242,9 @@ impl Parquet {
             error,
         }
     }
+}
 
+impl Parquet {
     fn writer(&mut self) -> io::Result<&mut ArrowWriter<Vec<u8>>> {
         self.writer
             .as_mut()
@@ -314,7 +316,7 @@ mod tests {
 
     #[test]
     fn writes_a_file_with_the_schema_columns() {
-        let mut p = Parquet::new();
+        let mut p = Parquet::default();
         let mut obs = Observation {
             namespace: Some("shop".into()),
             ..Observation::default()
