@@ -17,7 +17,7 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, ListArray, RecordBatch, StructArray};
 use arrow_buffer::{NullBufferBuilder, OffsetBuffer};
-use arrow_schema::{DataType, Field as ArrowField, Fields, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{ArrowError, DataType, Field as ArrowField, Fields, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
@@ -173,9 +173,10 @@ impl Column {
         }
     }
 
-    /// The column so far as an array; the builder starts over empty.
-    fn finish(&mut self) -> ArrayRef {
-        match self {
+    /// The column so far as an array; the builder starts over empty. A
+    /// null where the schema allows none is an error, not a panic.
+    fn finish(&mut self) -> Result<ArrayRef, ArrowError> {
+        Ok(match self {
             Column::Text(b) => Arc::new(b.finish()),
             Column::Integer(b) => Arc::new(b.finish()),
             Column::Number(b) => Arc::new(b.finish()),
@@ -188,12 +189,12 @@ impl Column {
                 values,
             } => {
                 let taken = std::mem::replace(offsets, vec![0]);
-                Arc::new(ListArray::new(
+                Arc::new(ListArray::try_new(
                     Arc::new(item.clone()),
                     OffsetBuffer::new(taken.into()),
-                    values.finish(),
+                    values.finish()?,
                     nulls.finish(),
-                ))
+                )?)
             }
             Column::Object {
                 fields,
@@ -201,10 +202,13 @@ impl Column {
                 nulls,
                 ..
             } => {
-                let arrays = children.iter_mut().map(Column::finish).collect();
-                Arc::new(StructArray::new(fields.clone(), arrays, nulls.finish()))
+                let arrays = children
+                    .iter_mut()
+                    .map(Column::finish)
+                    .collect::<Result<_, _>>()?;
+                Arc::new(StructArray::try_new(fields.clone(), arrays, nulls.finish())?)
             }
-        }
+        })
     }
 }
 
@@ -257,7 +261,7 @@ impl Parquet {
             return Ok(());
         }
         self.rows = 0;
-        let array = self.record.finish();
+        let array = self.record.finish().map_err(parquet_error)?;
         let batch = array
             .as_any()
             .downcast_ref::<StructArray>()
@@ -319,6 +323,7 @@ mod tests {
         let mut p = Parquet::default();
         let mut obs = Observation {
             namespace: Some("shop".into()),
+            format: Some(crate::model::SourceFormat::KubectlDescribe),
             ..Observation::default()
         };
         obs.state = State {
@@ -341,5 +346,14 @@ mod tests {
             .map(|f| f.name().clone())
             .collect();
         assert_eq!(names.len(), schema::record().fields.len());
+    }
+
+    #[test]
+    fn a_null_the_schema_forbids_is_an_error_not_a_panic() {
+        let mut p = Parquet::default();
+        // No source.format: the schema says it is never null.
+        p.push(Record::new(Arc::from("x"), Observation::default()));
+        let err = p.finish(&mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("format"), "{err}");
     }
 }
