@@ -47,6 +47,19 @@ impl OutputFile {
         if path.is_dir() {
             return Err(format!("-o {shown}: is a directory"));
         }
+        // Inside a directory being read, the temporary file (and on the
+        // next run the output) would be read back as an input.
+        let dir = fs::canonicalize(parent(path)).unwrap_or_else(|_| parent(path).to_path_buf());
+        if let Some(input) = inputs
+            .iter()
+            .filter(|i| i.is_dir())
+            .find(|i| fs::canonicalize(i).is_ok_and(|i| dir.starts_with(i)))
+        {
+            return Err(format!(
+                "-o {shown}: is inside the input directory {}; write the output elsewhere",
+                input.display()
+            ));
+        }
         let tmp = tempfile::Builder::new()
             .prefix(".exitparse-")
             .suffix(".tmp")
@@ -131,6 +144,10 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.contains("is an input"), "{err}");
+        let err = OutputFile::create(&dir.path().join("out"), &[dir.path().to_path_buf()])
+            .err()
+            .unwrap();
+        assert!(err.contains("inside the input directory"), "{err}");
         let err = OutputFile::create(&dir.path().join("no/such/out"), &[])
             .err()
             .unwrap();

@@ -17,7 +17,9 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, ListArray, RecordBatch, StructArray};
 use arrow_buffer::{NullBufferBuilder, OffsetBuffer};
-use arrow_schema::{ArrowError, DataType, Field as ArrowField, Fields, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{
+    ArrowError, DataType, Field as ArrowField, Fields, Schema, SchemaRef, TimeUnit,
+};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
@@ -206,7 +208,11 @@ impl Column {
                     .iter_mut()
                     .map(Column::finish)
                     .collect::<Result<_, _>>()?;
-                Arc::new(StructArray::try_new(fields.clone(), arrays, nulls.finish())?)
+                Arc::new(StructArray::try_new(
+                    fields.clone(),
+                    arrays,
+                    nulls.finish(),
+                )?)
             }
         })
     }
