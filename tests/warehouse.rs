@@ -700,22 +700,24 @@ fn the_indexed_job_manifest_matches_the_command_line() {
 // ---------------------------------------------------------------------------
 // DuckDB, for real.
 
-/// `python3` when it can import duckdb; `None` (after a notice) when it
-/// cannot and `EXITPARSE_REQUIRE_DUCKDB` is unset; a failure when it is set.
-fn duckdb_python() -> Option<&'static str> {
-    let ok = Command::new("python3")
+/// The Python (`$EXITPARSE_PYTHON`, else `python3`) when it can import
+/// duckdb; `None` (after a notice) when it cannot and
+/// `EXITPARSE_REQUIRE_DUCKDB` is unset; a failure when it is set.
+fn duckdb_python() -> Option<String> {
+    let py = std::env::var("EXITPARSE_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let ok = Command::new(&py)
         .args(["-c", "import duckdb"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     if ok {
-        return Some("python3");
+        return Some(py);
     }
     if std::env::var_os("EXITPARSE_REQUIRE_DUCKDB").is_some_and(|v| v != "0") {
         panic!(
-            "EXITPARSE_REQUIRE_DUCKDB is set but `python3 -c 'import duckdb'` fails; \
-             install it with `python3 -m pip install duckdb` (see .ci/run)"
+            "EXITPARSE_REQUIRE_DUCKDB is set but `{py} -c 'import duckdb'` fails; \
+             install it with `{py} -m pip install duckdb` (see .ci/run)"
         );
     }
     eprintln!(
@@ -851,7 +853,7 @@ fn duckdb_loads_every_format_alone_mixed_and_globbed_with_fixed_types() {
     let args: Vec<&str> = std::iter::once(s(&schema_sql))
         .chain(patterns.iter().map(String::as_str))
         .collect();
-    let report = python(py, &dir, LOAD_CHECK, &args);
+    let report = python(&py, &dir, LOAD_CHECK, &args);
     let expected_types: Vec<Vec<String>> = {
         let script = schema_out("duckdb", &[]);
         create_table_columns(&script)
@@ -968,7 +970,7 @@ fn duckdb_reads_parquet_back_with_the_same_answers_as_json() {
     let schema_sql =
         std::fs::read_to_string(write(&dir, "schema.sql", &schema_out("duckdb", &[]))).unwrap();
     let r = python(
-        py,
+        &py,
         &dir,
         PARQUET_CHECK,
         &[&schema_sql, s(&jsonl), s(&parquet)],
