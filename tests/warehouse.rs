@@ -721,8 +721,8 @@ fn duckdb_python() -> Option<String> {
         );
     }
     eprintln!(
-        "note: skipping the DuckDB test: python3 cannot import duckdb \
-         (python3 -m pip install duckdb; .ci/run does)"
+        "note: skipping the DuckDB test: {py} cannot import duckdb \
+         ({py} -m pip install duckdb; .ci/run does)"
     );
     None
 }
