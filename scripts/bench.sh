@@ -6,7 +6,9 @@
 #     present): the scan speed no parser can beat, as a ratio;
 #   - docker inspect MB/s against jq, as a ratio;
 #   - a bundle archive (tar.gz) end to end;
-#   - peak RSS of exitparse reading a long describe stream on stdin.
+#   - peak RSS of exitparse reading a long describe stream on stdin;
+#   - output formats on one describe input (FORMATS_MB): JSON lines against
+#     Parquet (and CSV), each written with -o, with peak RSS and file size.
 # Sizes (MB) via DESCRIBE_MB, JSON_MB, BUNDLE_MB, STREAM_MB; RUNS repeats
 # each timing and keeps the fastest. Output goes to /dev/null throughout.
 #
@@ -19,6 +21,7 @@ DESCRIBE_MB=${DESCRIBE_MB:-1024}
 JSON_MB=${JSON_MB:-256}
 BUNDLE_MB=${BUNDLE_MB:-1024}
 STREAM_MB=${STREAM_MB:-5120}
+FORMATS_MB=${FORMATS_MB:-256}
 RUNS=${RUNS:-3}
 DIR=target/bench-input
 EXITPARSE=target/release/exitparse
@@ -55,6 +58,8 @@ BUNDLE=$DIR/bundle-${BUNDLE_MB}M.tar.gz
 gen describe-mixed "$DESCRIBE_MB" "$DESCRIBE"
 gen docker "$JSON_MB" "$JSON"
 gen bundle-tgz "$BUNDLE_MB" "$BUNDLE"
+FORMATS_IN=$DIR/describe-${FORMATS_MB}M.txt
+gen describe-mixed "$FORMATS_MB" "$FORMATS_IN"
 
 # best CMD...: runs CMD (stdout to /dev/null) RUNS times; prints the
 # fastest wall time, its user+sys CPU seconds and peak RSS (KB).
@@ -139,3 +144,11 @@ if [ -f "$SHARED/bench/make_corpus.py" ]; then
     [ -s "$REAL" ] || python3 "$SHARED/bench/make_corpus.py" "$REAL" "$REAL_MB" >/dev/null
     redaction_cost "real-derived describe ($(( $(size "$REAL") >> 20 )) MB)" "$REAL"
 fi
+F=$(size "$FORMATS_IN")
+echo "output formats, one describe input ($((F >> 20)) MB), -j$CORES, written with -o:"
+for fmt in jsonl parquet csv; do
+    out=$DIR/formats-out.$fmt
+    read -r ef cf mf < <(best "$EXITPARSE" -j"$CORES" -f "$fmt" -o "$out" "$FORMATS_IN")
+    echo "  $fmt:$(printf '%*s' $((9 - ${#fmt})) '')$ef s  $(mbps "$F" "$ef") MB/s input  (CPU $cf s, peak RSS $((mf / 1024)) MB, output $(($(size "$out") >> 20)) MB)"
+    rm -f "$out"
+done

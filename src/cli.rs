@@ -44,6 +44,22 @@ pub const EXAMPLES: &[Example] = &[
         "errors only, with jq",
     ),
     (
+        "exitparse --fail-on oom_killed,error bundles/ -o findings.jsonl",
+        "CI gate: status 3 on a match",
+    ),
+    (
+        "exitparse -f parquet -o records.parquet dumps/",
+        "typed columns for a warehouse",
+    ),
+    (
+        "exitparse --files-from list.txt --shard 2/8 -o shard-2.jsonl",
+        "one of 8 machines' share",
+    ),
+    (
+        "exitparse schema --format duckdb --input 'out/*.jsonl' | duckdb warehouse.db",
+        "load the records typed",
+    ),
+    (
         "exitparse completions bash > ~/.local/share/bash-completion/completions/exitparse",
         "install completions",
     ),
@@ -143,6 +159,10 @@ pub const EXIT_STATUS: &[(&str, &str)] = &[
     (
         "2",
         "bad command line (unknown flag, bad value, a format the subcommand does not write)",
+    ),
+    (
+        "3",
+        "--fail-on matched a record (and every input was read; 1 wins otherwise)",
     ),
 ];
 
@@ -311,6 +331,19 @@ pub enum Command {
         #[arg(value_enum)]
         page: Option<ManPage>,
     },
+    /// Print the record's definition: JSON Schema, DuckDB, BigQuery, Spark or SQL
+    #[command(after_help = SCHEMA_EXAMPLES)]
+    Schema {
+        /// Which definition to print
+        #[arg(long, short = 'f', value_enum, default_value_t = SchemaFormat::JsonSchema)]
+        format: SchemaFormat,
+        /// The file or glob the DuckDB load reads (`--format duckdb`)
+        #[arg(long, value_name = "GLOB", default_value = "records.jsonl")]
+        input: String,
+        /// The table's name (`--format duckdb` and `sql`)
+        #[arg(long, value_name = "NAME", default_value = "exitparse_records")]
+        table: String,
+    },
 }
 
 /// The pages `exitparse man PAGE` prints besides the main one.
@@ -324,6 +357,30 @@ pub enum ManPage {
     Completions,
     /// exitparse-man(1)
     Man,
+}
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  exitparse schema > record.schema.json                  the JSON Schema (draft 2020-12)
+  exitparse schema -f duckdb --input 'out/*.jsonl' | duckdb w.db   a typed table, loaded
+  exitparse schema -f bigquery > schema.json && bq load --source_format=NEWLINE_DELIMITED_JSON \\
+      --schema=schema.json ds.records records.jsonl
+  spark.read.schema(\"$(exitparse schema -f spark)\").json(\"records/\")
+  exitparse schema -f sql | psql                          a flat PostgreSQL table";
+
+/// `schema --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    /// JSON Schema draft 2020-12 (the file in `schema/`)
+    JsonSchema,
+    /// A DuckDB `CREATE TABLE` and the `read_json(…, columns = {…})` load
+    Duckdb,
+    /// The JSON schema `bq load --schema` takes
+    Bigquery,
+    /// A DDL string for Spark's `spark.read.schema(…)`
+    Spark,
+    /// A flat `CREATE TABLE` in PostgreSQL's dialect (DuckDB takes it too)
+    Sql,
 }
 
 impl ManPage {
@@ -366,6 +423,26 @@ pub struct RunArgs {
     /// Print counts instead of records (same as the `summary` subcommand)
     #[arg(long)]
     pub summary: bool,
+
+    /// Write to FILE instead of stdout: a temporary file beside it, renamed
+    /// at the end, so an interrupted run never leaves half a file
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 3 when a record (after filters) has one of these
+    /// categories or severities, e.g. `oom_killed,error`
+    #[arg(long, value_name = "CATEGORY|SEVERITY,…", value_delimiter = ',')]
+    pub fail_on: Vec<String>,
+
+    /// Also read the paths listed in FILE (`-`: stdin), one per line or
+    /// NUL-separated (`find … -print0`)
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// Read only shard I of N (0-based): the files whose path hashes to I,
+    /// so N processes or machines given the same paths split them
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::shard::Shard>,
 
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -533,6 +610,8 @@ pub enum OutputFormat {
     Csv,
     /// Aligned columns for a terminal
     Table,
+    /// Apache Parquet with typed, nested columns (needs `-o FILE`)
+    Parquet,
 }
 
 /// `--input-format`.

@@ -97,6 +97,12 @@ pub fn notes_shown() -> bool {
     !QUIET.load(Ordering::Relaxed)
 }
 
+/// Writes one line to stderr as it is (a message that is neither an error
+/// nor a notice, such as the `--fail-on` verdict).
+pub fn emit_line(line: &str) {
+    emit(line);
+}
+
 fn emit(line: &str) {
     // Hold stdout's lock so a diagnostic never lands inside a record line
     // when both streams go to one terminal.

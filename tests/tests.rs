@@ -15,3 +15,4 @@ mod realworld;
 mod redact;
 mod structured;
 mod terminal;
+mod warehouse;

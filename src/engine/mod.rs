@@ -34,9 +34,11 @@ use rayon::ThreadPool;
 use crate::cli::RunArgs;
 use crate::diag;
 use crate::filter::Filter;
+use crate::gate::FailOn;
 use crate::input::{self, Found, Limits, Unit};
 use crate::output::{self, CollectFormat, Mode};
 use crate::redact::{self, Redactor, Tally};
+use crate::shard::Shard;
 use progress::Progress;
 use split::Text;
 use work::{Ctx, Holds, NoteKind, Output};
@@ -61,6 +63,15 @@ enum Item {
     Done(Output),
 }
 
+/// What a run found besides its output.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Records (after filters) that tripped `--fail-on`.
+    pub matched: u64,
+    /// The first of them, named for the one-line reason.
+    pub first_match: Option<String>,
+}
+
 /// Parses every input named in `args` and writes the records to `out`.
 /// Problems are reported through [`diag`]; the returned error is only for
 /// failures to write the output (a closed pipe among them: the caller ends
@@ -71,15 +82,17 @@ enum Item {
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
     let redact = redact::from_args(args)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
-    run_redacted(args, redact, out)
+    run_redacted(args, redact, out).map(|_| ())
 }
 
-/// [`run`] with the redaction rules already loaded (`None`: `--no-redact`).
+/// [`run`] with the redaction rules already loaded (`None`: `--no-redact`),
+/// telling what `--fail-on` found. `args.fail_on` must be valid (main.rs
+/// checks it first; a bad value here means no gate).
 pub fn run_redacted(
     args: &RunArgs,
     redact: Option<Arc<Redactor>>,
     out: &mut dyn Write,
-) -> io::Result<()> {
+) -> io::Result<Report> {
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -100,6 +113,7 @@ pub fn run_redacted(
         forced: args.input_format.map(|f| f.parser()),
         verbose: args.verbose,
         redact,
+        fail_on: FailOn::from_args(&args.fail_on).ok().flatten(),
     });
     let limits = Limits::from_args(&args.limits);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
@@ -108,13 +122,14 @@ pub fn run_redacted(
         args.paths.clone()
     };
 
+    let shard = args.shard;
     let budget = Arc::new(Budget::new(BUDGET));
     let (tx, rx) = mpsc::sync_channel(QUEUE);
     let producer = {
         let (pool, ctx, budget) = (pool.clone(), ctx.clone(), budget.clone());
         std::thread::Builder::new()
             .name("exitparse-input".into())
-            .spawn(move || produce(&paths, limits, &pool, &ctx, &budget, tx))?
+            .spawn(move || produce(&paths, shard, limits, &pool, &ctx, &budget, tx))?
     };
 
     let mut writer = Writer {
@@ -123,6 +138,7 @@ pub fn run_redacted(
         progress: Progress::new(!args.no_progress, &args.paths),
         stats: args.stats,
         redacted: Tally::default(),
+        report: Report::default(),
     };
     let result = writer.drain(rx, &pool, &ctx, limits, &budget);
     // Wake a producer waiting for room that will never come.
@@ -130,12 +146,13 @@ pub fn run_redacted(
     if result.is_ok() {
         let _ = producer.join();
     }
-    result
+    result.map(|()| writer.report)
 }
 
 /// The producer: turns what [`input::discover`] finds into [`Item`]s.
 fn produce(
     paths: &[PathBuf],
+    shard: Option<Shard>,
     limits: Limits,
     pool: &ThreadPool,
     ctx: &Arc<Ctx>,
@@ -169,7 +186,8 @@ fn produce(
         };
         tx.send(item).is_ok()
     };
-    input::discover(&paths, limits, ctx.forced.is_some(), &mut sink);
+    let picks = |p: &Path| shard.is_none_or(|s| s.picks(p));
+    input::discover_picked(&paths, limits, ctx.forced.is_some(), &picks, &mut sink);
 }
 
 /// The writer's side: output, progress and counters.
@@ -180,6 +198,7 @@ struct Writer<'o> {
     stats: bool,
     /// Values redacted in the records written.
     redacted: Tally,
+    report: Report,
 }
 
 impl Writer<'_> {
@@ -316,11 +335,16 @@ impl Writer<'_> {
                 self.progress.errors += 1;
             }
         }
+        if let Some(m) = out.matched {
+            self.report.matched += m.count;
+            self.report.first_match.get_or_insert(m.first);
+        }
         match &mut self.collect {
             Some(c) => {
                 for r in out.records {
                     c.push(r);
                 }
+                c.drain(&mut *self.out)?;
             }
             None if out.rendered.is_empty() => {}
             None => {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::filter::Filter;
 use crate::format::detect::{self, Detection, HEAD_LEN};
 use crate::format::{self, Chunk, Parsed, Parser, Severity, Skipped};
+use crate::gate::{self, FailOn};
 use crate::input::{Unit, decode};
 use crate::output::{Record, StreamFormat};
 use crate::redact::{Redactor, Tally};
@@ -24,6 +25,8 @@ pub struct Ctx {
     pub verbose: bool,
     /// The redaction rules; `None` with `--no-redact`.
     pub redact: Option<Arc<Redactor>>,
+    /// `--fail-on`: records that trip it are counted.
+    pub fail_on: Option<FailOn>,
 }
 
 /// How a diagnostic is told.
@@ -105,6 +108,17 @@ pub struct Output {
     /// Values redacted in the records kept; `None` while there are none
     /// (boxed: most outputs have none, and this travels by value).
     pub redacted: Option<Box<Tally>>,
+    /// Records that tripped `--fail-on` (boxed: most outputs have none,
+    /// and results move through channels by value).
+    pub matched: Option<Box<Matched>>,
+}
+
+/// Records that tripped `--fail-on` in one piece of work.
+#[derive(Debug)]
+pub struct Matched {
+    pub count: u64,
+    /// How the first of them is named.
+    pub first: String,
 }
 
 impl Output {
@@ -319,6 +333,18 @@ pub fn finish(ctx: &Ctx, path: &Arc<str>, parsed: Parsed, input_len: usize) -> O
         out.count += 1;
         if tally.values > 0 {
             out.redacted.get_or_insert_default().add(&tally);
+        }
+        if let Some(g) = &ctx.fail_on
+            && g.matches(&record)
+        {
+            out.matched
+                .get_or_insert_with(|| {
+                    Box::new(Matched {
+                        count: 0,
+                        first: gate::describe(&record),
+                    })
+                })
+                .count += 1;
         }
         match &ctx.render {
             Some(r) => r.render(&record, &mut out.rendered),

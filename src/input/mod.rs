@@ -102,11 +102,24 @@ pub fn discover(
     forced: bool,
     sink: &mut dyn FnMut(Found) -> bool,
 ) {
+    discover_picked(paths, limits, forced, &|_| true, sink);
+}
+
+/// [`discover`], reading only the files (named, or found in a directory)
+/// that `picks` accepts (`--shard`); the others are passed over unread and
+/// untold. Stdin is always read.
+pub fn discover_picked(
+    paths: &[&Path],
+    limits: Limits,
+    forced: bool,
+    picks: &dyn Fn(&Path) -> bool,
+    sink: &mut dyn FnMut(Found) -> bool,
+) {
     for path in paths {
         let go = if path.as_os_str() == "-" {
             stream(Arc::from("-"), Box::new(io::stdin()), limits, forced, sink)
         } else {
-            named_path(path, limits, forced, sink)
+            named_path(path, limits, forced, picks, sink)
         };
         if !go {
             return;
@@ -122,9 +135,15 @@ fn named_path(
     path: &Path,
     limits: Limits,
     forced: bool,
+    picks: &dyn Fn(&Path) -> bool,
     sink: &mut dyn FnMut(Found) -> bool,
 ) -> bool {
     let name = display(path);
+    // A directory is walked in every shard; each file in it is placed on
+    // its own. Anything else is placed as it was named, before it is read.
+    if !path.is_dir() && !picks(path) {
+        return true;
+    }
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -138,6 +157,7 @@ fn named_path(
         let mut go = true;
         walk::walk(path, &mut |entry| {
             go = match entry {
+                walk::Entry::File(p) if !picks(&p) => true,
                 walk::Entry::File(p) => file(&p, false, limits, forced, sink),
                 walk::Entry::Problem(p, message) => sink(Found::Problem {
                     path: display(&p),

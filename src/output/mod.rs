@@ -10,7 +10,9 @@
 //!   calls `finish` at the end.
 
 pub mod csv;
+pub mod file;
 pub mod json;
+pub mod parquet;
 pub mod record;
 pub mod summary;
 pub mod table;
@@ -35,6 +37,11 @@ pub trait StreamFormat: Send + Sync {
 pub trait CollectFormat: Send {
     /// Takes the next record, in output order.
     fn push(&mut self, record: Record);
+    /// Writes what is ready so far; called after each input's records, so
+    /// a format that writes in blocks (Parquet) keeps little in memory.
+    fn drain(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
     /// Writes everything collected.
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
     /// Before `finish`: the values redacted in the records pushed, per rule
@@ -62,8 +69,10 @@ impl StreamFormat for Jsonl {
 /// Colour (`--color`, `NO_COLOR`, `TERM`) and the width tables fit (stdout's
 /// terminal, unless `--wide`) are decided here, once.
 pub fn mode_for(args: &RunArgs) -> Mode {
-    let color = crate::term::color_enabled();
-    let fit = if args.wide {
+    // `-o FILE` never gets colour or a terminal's width, whatever stdout is.
+    let terminal = args.output.is_none();
+    let color = terminal && crate::term::color_enabled();
+    let fit = if args.wide || !terminal {
         None
     } else {
         crate::term::stdout_width()
@@ -86,5 +95,6 @@ pub fn mode_for(args: &RunArgs) -> Mode {
                 table
             }))
         }
+        OutputFormat::Parquet => Mode::Collect(Box::new(parquet::Parquet::default())),
     }
 }
