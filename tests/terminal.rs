@@ -237,6 +237,22 @@ fn progress_goes_when_stdout_is_a_file_and_spins_on_stdin() {
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.starts_with("NAMESPACE"), "{written:.200}");
     assert!(!written.contains('\x1b'));
+    // A compressed file: the bar runs on the compressed bytes read, towards
+    // the archive's size on disk.
+    let gz = big.with_file_name("big.txt.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut enc, &std::fs::read(&big).unwrap()).unwrap();
+    let packed = enc.finish().unwrap();
+    std::fs::write(&gz, &packed).unwrap();
+    let t = on_a_terminal(
+        &format!("-f table '{}'", gz.display()),
+        120,
+        &[],
+        "> /dev/null",
+    );
+    assert!(t.contains("ETA"), "{t:?}");
+    let kib = format!("/{:.2} KiB", packed.len() as f64 / 1024.0);
+    assert!(t.contains(&kib), "total {kib} not in {t:?}");
     // stdin has no size: a spinner with the bytes read.
     let t = on_a_terminal(
         "--color never -f table -",
