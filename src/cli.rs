@@ -546,6 +546,32 @@ pub fn command() -> clap::Command {
     })
 }
 
+/// The command line with a subcommand's name moved before the global flags
+/// that precede it: `exitparse -q --color never summary x` is read as
+/// `exitparse summary -q --color never x`. Needed because the main command
+/// takes paths (`args_conflicts_with_subcommands`), so clap would read the
+/// name after a flag as a path. Only the three global flags are stepped
+/// over; anything else leaves the line as it is.
+pub fn hoist_subcommand(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const SUBCOMMANDS: [&str; 5] = ["explain", "summary", "completions", "man", "help"];
+    let mut i = 1;
+    while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
+        match arg {
+            "-q" | "--quiet" => i += 1,
+            "--color" | "--max-errors" => i += 2,
+            _ if arg.starts_with("--color=") || arg.starts_with("--max-errors=") => i += 1,
+            _ if i > 1 && SUBCOMMANDS.contains(&arg) => {
+                let mut args = args;
+                let name = args.remove(i);
+                args.insert(1, name);
+                return args;
+            }
+            _ => break,
+        }
+    }
+    args
+}
+
 /// The formats a summary is written in.
 pub fn summary_formats() -> impl clap::builder::TypedValueParser<Value = OutputFormat> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -649,5 +675,33 @@ impl InputFormat {
             InputFormat::DockerPs => Parser::DockerPs,
             InputFormat::KubectlGetPods => Parser::KubectlGetPods,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hoisted(line: &str) -> String {
+        let args = line.split(' ').map(std::ffi::OsString::from).collect();
+        let out: Vec<String> = hoist_subcommand(args)
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect();
+        out.join(" ")
+    }
+
+    #[test]
+    fn global_flags_may_come_before_the_subcommand() {
+        assert_eq!(hoisted("x -q summary p"), "x summary -q p");
+        assert_eq!(
+            hoisted("x --color never --max-errors=3 explain 137"),
+            "x explain --color never --max-errors=3 137"
+        );
+        // Nothing to move, or not only global flags before it.
+        assert_eq!(hoisted("x summary -q p"), "x summary -q p");
+        assert_eq!(hoisted("x -f table summary"), "x -f table summary");
+        assert_eq!(hoisted("x -q p summary"), "x -q p summary");
+        assert_eq!(hoisted("x"), "x");
     }
 }

@@ -16,7 +16,8 @@ use exitparse::output::file::OutputFile;
 use exitparse::{diag, engine, explain, man, redact, schema, term};
 
 fn main() -> ExitCode {
-    let matches = cli::command().get_matches();
+    let args = cli::hoist_subcommand(std::env::args_os().collect());
+    let matches = cli::command().get_matches_from(args);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     term::set_color(cli.global.color);
     diag::configure(cli.global.quiet, cli.global.max_errors);
