@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use exitparse::format::{self, Chunk, detect};
+use exitparse::format::{self, Chunk, detect, repair};
 use exitparse::model::{ContainerType, State, Status};
 use exitparse::output::Record;
 
@@ -53,10 +53,7 @@ fn main() {
         for (t, (pass, total)) in &rates {
             let pct = percent(*pass, *total);
             if *total > 0 && pct < target(t) {
-                failed_targets.push(format!(
-                    "real-world {t}: {pct:.1}% < {:.0}%",
-                    target(t)
-                ));
+                failed_targets.push(format!("real-world {t}: {pct:.1}% < {:.0}%", target(t)));
             }
         }
     } else {
@@ -78,7 +75,10 @@ fn main() {
         }
     }
     if !failed_targets.is_empty() {
-        println!("mutations: targets missed:\n  {}", failed_targets.join("\n  "));
+        println!(
+            "mutations: targets missed:\n  {}",
+            failed_targets.join("\n  ")
+        );
         std::process::exit(1);
     }
     println!("mutations: all targets met");
@@ -178,12 +178,18 @@ struct Rec {
 
 /// What exitparse reads from `bytes`: detection, then the parser.
 fn read(bytes: &[u8]) -> Vec<Rec> {
+    // As the engine does for a small input: decode, repair, detect, parse.
     let decoded = exitparse::input::decode::decode(bytes);
-    let parser = match detect::detect(&decoded.text) {
+    let fix = repair::repair(&decoded.text);
+    let text = fix.as_ref().map_or(&decoded.text[..], |f| &f.text[..]);
+    let parser = match detect::detect(text) {
         detect::Detection::Dump(p) => p,
         _ => return Vec::new(),
     };
-    let parsed = format::parse(parser, Chunk::whole(&decoded.text));
+    let mut parsed = format::parse(parser, Chunk::whole(text));
+    if let Some(f) = &fix {
+        f.remap(&mut parsed, 0);
+    }
     parsed
         .observations
         .into_iter()
@@ -239,7 +245,12 @@ fn body(line: &str) -> &str {
 
 /// Every line's leading white space removed.
 fn destroy_indentation(_: &str, lines: &[&str]) -> Vec<Mutant> {
-    whole(lines.iter().map(|l| format!("{}\n", body(l).trim_start())).collect())
+    whole(
+        lines
+            .iter()
+            .map(|l| format!("{}\n", body(l).trim_start()))
+            .collect(),
+    )
 }
 
 /// Blanks turned into TABs at 8-column stops (`unexpand -a`), as an editor
@@ -356,11 +367,9 @@ fn cut_random_line(name: &str, lines: &[&str]) -> Vec<Mutant> {
     if lines.len() < 4 {
         return Vec::new();
     }
-    let mut seed = name
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
+    let mut seed = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     (0..3)
         .map(|_| {
             seed ^= seed << 13;
@@ -400,7 +409,10 @@ fn yaml_subtree(_: &str, lines: &[&str]) -> Vec<Mutant> {
         while end < lines.len() {
             let b = body(lines[end]);
             let own = b.len() - b.trim_start().len();
-            if !b.trim().is_empty() && own <= ind && !(b.trim_start().starts_with("- ") && own == ind && *key == "containerStatuses:") {
+            if !b.trim().is_empty()
+                && own <= ind
+                && !(b.trim_start().starts_with("- ") && own == ind && *key == "containerStatuses:")
+            {
                 break;
             }
             end += 1;
@@ -414,10 +426,18 @@ fn yaml_subtree(_: &str, lines: &[&str]) -> Vec<Mutant> {
 /// The members of the first `"State"`, `"state"`, `"lastState"` and
 /// `"terminated"` objects of a JSON input, without their braces.
 fn json_members(_: &str, lines: &[&str]) -> Vec<Mutant> {
-    const KEYS: &[&str] = &["\"State\": {", "\"state\": {", "\"lastState\": {", "\"terminated\": {"];
+    const KEYS: &[&str] = &[
+        "\"State\": {",
+        "\"state\": {",
+        "\"lastState\": {",
+        "\"terminated\": {",
+    ];
     let mut out = Vec::new();
     for key in KEYS {
-        let Some(at) = lines.iter().position(|l| body(l).trim_start().starts_with(key)) else {
+        let Some(at) = lines
+            .iter()
+            .position(|l| body(l).trim_start().starts_with(key))
+        else {
             continue;
         };
         if body(lines[at]).trim_end().ends_with('}') || body(lines[at]).trim_end().ends_with("},") {
@@ -477,8 +497,24 @@ struct Visible {
 fn status_words(s: Status) -> &'static [&'static str] {
     match s {
         Status::Running => &["Running", "running", "Up", "CONTAINER_RUNNING"],
-        Status::Waiting => &["Waiting", "waiting", "Created", "created", "Restarting", "restarting", "Pending", "CONTAINER_CREATED"],
-        Status::Terminated => &["Terminated", "terminated", "exited", "Exited", "dead", "CONTAINER_EXITED"],
+        Status::Waiting => &[
+            "Waiting",
+            "waiting",
+            "Created",
+            "created",
+            "Restarting",
+            "restarting",
+            "Pending",
+            "CONTAINER_CREATED",
+        ],
+        Status::Terminated => &[
+            "Terminated",
+            "terminated",
+            "exited",
+            "Exited",
+            "dead",
+            "CONTAINER_EXITED",
+        ],
         Status::Unknown => &[],
     }
 }
@@ -488,7 +524,10 @@ fn visible(r: &Rec, next_line: u64, lines: &[&str], kept: &[bool]) -> Visible {
     let from = r.line.saturating_sub(1) as usize;
     let to = (next_line.saturating_sub(1) as usize).clamp(from + 1, lines.len());
     let block: Vec<&str> = (from..to).filter(|&i| kept[i]).map(|i| lines[i]).collect();
-    let all: Vec<&str> = (0..lines.len()).filter(|&i| kept[i]).map(|i| lines[i]).collect();
+    let all: Vec<&str> = (0..lines.len())
+        .filter(|&i| kept[i])
+        .map(|i| lines[i])
+        .collect();
     let in_block = |tok: &str, near: &[&str]| {
         block
             .iter()
@@ -499,14 +538,15 @@ fn visible(r: &Rec, next_line: u64, lines: &[&str], kept: &[bool]) -> Visible {
         let code = s
             .exit_code
             .is_some_and(|c| in_block(&c.to_string(), &["xit", "Exited"]));
-        let status = reason
-            || code
-            || status_words(s.status).iter().any(|w| in_block(w, &[]));
+        let status = reason || code || status_words(s.status).iter().any(|w| in_block(w, &[]));
         [status, reason, code]
     };
     let mut v = Visible {
         container: r.container.as_deref().is_some_and(|c| in_block(c, &[])),
-        pod: r.pod.as_deref().is_some_and(|p| all.iter().any(|l| has_token(l, p))),
+        pod: r
+            .pod
+            .as_deref()
+            .is_some_and(|p| all.iter().any(|l| has_token(l, p))),
         namespace: r
             .namespace
             .as_deref()
@@ -623,10 +663,7 @@ fn judge(base: &[Rec], got: &[Rec], m: &Mutant, lines: &[&str]) -> Result<(), St
                 matched[i] = Some(gi);
             }
             None => {
-                return Err(format!(
-                    "record {gi} contradicts the original: {}",
-                    show(g)
-                ));
+                return Err(format!("record {gi} contradicts the original: {}", show(g)));
             }
         }
     }

@@ -166,6 +166,10 @@ fn yaml_marker(line: &[u8]) -> bool {
         || t.starts_with(b"initContainerStatuses:")
         || t.starts_with(b"lastState:")
         || t.starts_with(b"- containerID:")
+        // Fragments at any level: a bare `state:` or `terminated:` block.
+        || t.starts_with(b"state:")
+        || t.starts_with(b"terminated:")
+        || t.starts_with(b"exitCode:")
 }
 
 /// A short description of an input that is not a dump, for `--verbose`.

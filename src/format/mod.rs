@@ -14,9 +14,11 @@
 pub mod describe;
 pub mod detect;
 pub mod docker_ps;
+pub mod fragment;
 pub mod json;
 pub mod kubectl_get;
 mod listing;
+pub mod repair;
 pub mod yaml;
 
 use crate::model::Observation;
@@ -106,11 +108,66 @@ pub struct Parsed {
 pub fn parse(parser: Parser, chunk: Chunk<'_>) -> Parsed {
     match parser {
         Parser::Describe => with_listings(describe::parse(chunk), chunk),
-        Parser::Json => json::parse(chunk),
-        Parser::Yaml => yaml::parse(chunk),
+        Parser::Json => with_fragments(json::parse(chunk), chunk, true),
+        Parser::Yaml => with_fragments(yaml::parse(chunk), chunk, false),
         Parser::DockerPs => docker_ps::parse(chunk),
         Parser::KubectlGetPods => kubectl_get::parse(chunk),
     }
+}
+
+/// Fragments are read key by key only up to this size: damaged pastes are
+/// small, and a large input the structured reader found nothing in is not
+/// worth a second pass.
+const FRAGMENT_MAX: usize = 4 << 20;
+
+/// When the structured JSON/YAML reader found no container in a chunk that
+/// shows container-state keys (a fragment at any level, YAML whose
+/// indentation was lost, a collapsed or wrapped paste), the key-by-key
+/// reader of [`fragment`] tries; what it finds replaces the structured
+/// reader's complaints, and a note says the text was damaged.
+fn with_fragments(parsed: Parsed, chunk: Chunk<'_>, json: bool) -> Parsed {
+    if !parsed.observations.is_empty() || chunk.bytes.len() > FRAGMENT_MAX {
+        return parsed;
+    }
+    let text = String::from_utf8_lossy(chunk.bytes);
+    if !fragment::has_state_keys(&text) || other_kind(&text) {
+        return parsed;
+    }
+    let observations = fragment::observations(&text, chunk.first_line, chunk.first_offset, json);
+    if observations.is_empty() {
+        return parsed;
+    }
+    let mut diagnostics = Vec::new();
+    if parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        let what = if json { "JSON" } else { "YAML" };
+        diagnostics.push(Diagnostic::notice(
+            observations[0].line,
+            format!("damaged {what}: container states read key by key"),
+        ));
+    }
+    Parsed {
+        observations,
+        diagnostics,
+    }
+}
+
+/// A `kind:` that is not a pod or a list: such objects give no record
+/// (their `reason`/`status` keys are not a container's).
+fn other_kind(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start().trim_start_matches("- ");
+        let v = t
+            .strip_prefix("kind:")
+            .or_else(|| t.strip_prefix("\"kind\":"));
+        v.is_some_and(|v| {
+            let v = v.trim().trim_matches([',', '"', ' ']);
+            !v.is_empty() && v != "Pod" && !v.ends_with("List")
+        })
+    })
 }
 
 /// A terminal log often holds a `kubectl get pods` or `docker ps` table

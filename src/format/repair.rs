@@ -1,0 +1,404 @@
+//! Whole-paste repairs made before detection, for damage that hides every
+//! line's shape from the parsers: a quoted reply (`> ` before each line),
+//! lines a terminal wrapped at its width, and a describe paste whose white
+//! space was collapsed onto one line. Each repair keeps, for every line it
+//! writes, the original line and offset it came from, so records and
+//! errors still point into the input as given ([`Repaired::remap`]).
+//!
+//! Repairs run only on inputs up to [`REPAIR_MAX`] (pastes are small) and
+//! only when their damage is there: an undamaged input is returned as
+//! `None` and parsed as it is.
+
+use super::{Diagnostic, Parsed};
+
+/// Inputs larger than this are never repaired.
+pub const REPAIR_MAX: usize = 4 << 20;
+
+/// A repaired text and where each of its lines came from.
+#[derive(Debug)]
+pub struct Repaired {
+    pub text: Vec<u8>,
+    /// Per line of `text`: (1-based line, byte offset) in the original.
+    origin: Vec<(u64, u64)>,
+}
+
+impl Repaired {
+    /// Points the lines and offsets of what was parsed from `text` (as a
+    /// whole chunk starting at `base`) back into the original input.
+    pub fn remap(&self, parsed: &mut Parsed, base: u64) {
+        let at = |line: u64| {
+            let i = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
+            self.origin.get(i).or(self.origin.last()).copied()
+        };
+        for o in &mut parsed.observations {
+            if let Some((line, off)) = at(o.line).filter(|_| o.line > 0) {
+                o.line = line;
+                o.offset = base + off;
+            }
+        }
+        for d in &mut parsed.diagnostics {
+            remap_diag(d, &at);
+        }
+    }
+}
+
+fn remap_diag(d: &mut Diagnostic, at: &dyn Fn(u64) -> Option<(u64, u64)>) {
+    if d.line > 0
+        && let Some((line, _)) = at(d.line)
+    {
+        d.line = line;
+    }
+}
+
+/// One line being repaired.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    origin: (u64, u64),
+}
+
+/// Repairs `text` when it is damaged in a way this module knows.
+pub fn repair(text: &[u8]) -> Option<Repaired> {
+    if text.len() > REPAIR_MAX {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    let mut lines = Vec::new();
+    let mut off = 0u64;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let body = raw.trim_end_matches('\n');
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        lines.push(Line {
+            text: body.to_string(),
+            origin: (i as u64 + 1, off),
+        });
+        off += raw.len() as u64;
+    }
+    let mut changed = false;
+    for _ in 0..4 {
+        if !unquote(&mut lines) {
+            break;
+        }
+        changed = true;
+    }
+    changed |= unwrap(&mut lines);
+    changed |= split_collapsed_describe(&mut lines);
+    if !changed {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(lines.len());
+    for l in &lines {
+        out.extend_from_slice(l.text.as_bytes());
+        out.push(b'\n');
+        origin.push(l.origin);
+    }
+    Some(Repaired { text: out, origin })
+}
+
+/// A quoted reply: nearly every non-blank line starts with `>`. One level
+/// of marks (and the space after each) is taken off.
+fn unquote(lines: &mut [Line]) -> bool {
+    let nonblank = lines.iter().filter(|l| !l.text.trim().is_empty()).count();
+    let quoted = lines
+        .iter()
+        .filter(|l| l.text.trim_start().starts_with('>'))
+        .count();
+    if nonblank < 2 || quoted * 10 < nonblank * 9 {
+        return false;
+    }
+    for l in lines.iter_mut() {
+        let t = l.text.trim_start();
+        if let Some(rest) = t.strip_prefix('>') {
+            l.text = rest.strip_prefix(' ').unwrap_or(rest).to_string();
+        }
+    }
+    true
+}
+
+/// Lines a terminal cut at its width: at least two lines are exactly as
+/// long as the longest (at least 60 columns), and each such line is joined
+/// with the next.
+fn unwrap(lines: &mut Vec<Line>) -> bool {
+    let widths: Vec<usize> = lines.iter().map(|l| l.text.chars().count()).collect();
+    let Some(&w) = widths.iter().max() else {
+        return false;
+    };
+    let full = widths.iter().filter(|&&n| n == w).count();
+    let near = widths.iter().filter(|&&n| n + 6 >= w && n < w).count();
+    if w < 60 || full < 2 || near > full {
+        return false;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut joining = false;
+    for (l, n) in lines.drain(..).zip(widths) {
+        if joining && let Some(prev) = out.last_mut() {
+            prev.text.push_str(&l.text);
+        } else {
+            out.push(l);
+        }
+        joining = n == w;
+    }
+    *lines = out;
+    true
+}
+
+/// describe labels and the level (in spaces) kubectl prints them at.
+const POD_LABELS: &[&str] = &[
+    "Name",
+    "Namespace",
+    "Priority",
+    "Priority Class Name",
+    "PriorityClassName",
+    "Runtime Class Name",
+    "Service Account",
+    "Node",
+    "Start Time",
+    "Labels",
+    "Annotations",
+    "Status",
+    "IP",
+    "IPs",
+    "Controlled By",
+    "Init Containers",
+    "Containers",
+    "Conditions",
+    "Volumes",
+    "QoS Class",
+    "Node-Selectors",
+    "Tolerations",
+    "Events",
+    "Nominated Node Name",
+];
+const CONTAINER_LABELS: &[&str] = &[
+    "Container ID",
+    "Image",
+    "Image ID",
+    "Port",
+    "Ports",
+    "Host Port",
+    "Host Ports",
+    "Command",
+    "Args",
+    "State",
+    "Last State",
+    "Ready",
+    "Restart Count",
+    "Limits",
+    "Requests",
+    "Liveness",
+    "Readiness",
+    "Startup",
+    "Environment",
+    "Environment Variables from",
+    "Mounts",
+];
+const DETAIL_LABELS: &[&str] = &[
+    "Reason",
+    "Message",
+    "Exit Code",
+    "Signal",
+    "Started",
+    "Finished",
+];
+
+fn all_labels() -> impl Iterator<Item = &'static str> {
+    POD_LABELS
+        .iter()
+        .chain(CONTAINER_LABELS)
+        .chain(DETAIL_LABELS)
+        .copied()
+}
+
+/// Where a label ends at the colon `colon` of `s`: its start, or `None`.
+fn label_before(s: &str, colon: usize) -> Option<(usize, &'static str)> {
+    let head = &s[..colon];
+    all_labels()
+        .filter(|l| {
+            head.ends_with(l) && {
+                let start = colon - l.len();
+                start == 0 || s.as_bytes()[start - 1] == b' '
+            }
+        })
+        .max_by_key(|l| l.len())
+        .map(|l| (colon - l.len(), l))
+}
+
+/// A describe paste on one line (`Name: web Namespace: shop Containers:
+/// app: Container ID: …`): the line is cut before every label, and each
+/// piece gets the indentation kubectl gives its label.
+fn split_collapsed_describe(lines: &mut Vec<Line>) -> bool {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines.drain(..) {
+        match split_line(&l.text) {
+            Some(pieces) => {
+                changed = true;
+                out.extend(pieces.into_iter().map(|text| Line {
+                    text,
+                    origin: l.origin,
+                }));
+            }
+            None => out.push(l),
+        }
+    }
+    *lines = out;
+    changed
+}
+
+fn split_line(s: &str) -> Option<Vec<String>> {
+    if s.len() < 160 {
+        return None;
+    }
+    // Label starts (byte index, label).
+    let b = s.as_bytes();
+    let mut cuts: Vec<(usize, &'static str)> = Vec::new();
+    for (i, _) in s.match_indices(':') {
+        let after_ok = b.get(i + 1).is_none_or(|c| *c == b' ' || *c == b'\t');
+        if after_ok && let Some(hit) = label_before(s, i) {
+            cuts.push(hit);
+        }
+    }
+    let strong = cuts
+        .iter()
+        .filter(|(_, l)| {
+            matches!(
+                *l,
+                "State"
+                    | "Exit Code"
+                    | "Restart Count"
+                    | "Container ID"
+                    | "Containers"
+                    | "Last State"
+            )
+        })
+        .count();
+    if cuts.len() < 4 || strong < 2 {
+        return None;
+    }
+    // Container names: `name:` right before a container's first label.
+    let mut names = Vec::new();
+    for &(start, label) in &cuts {
+        if !matches!(label, "Container ID" | "Image") {
+            continue;
+        }
+        let head = s[..start].trim_end();
+        let word_start = head.rfind(' ').map_or(0, |i| i + 1);
+        let word = &head[word_start..];
+        if let Some(name) = word.strip_suffix(':')
+            && !name.is_empty()
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        {
+            names.push(word_start);
+        }
+    }
+    let mut starts: Vec<(usize, Option<&'static str>)> = cuts
+        .iter()
+        .map(|&(i, l)| (i, Some(l)))
+        .chain(names.iter().map(|&i| (i, None)))
+        .collect();
+    starts.sort_unstable_by_key(|&(i, _)| i);
+    starts.dedup_by_key(|&mut (i, _)| i);
+    let mut pieces = Vec::new();
+    if starts[0].0 > 0 {
+        pieces.push(s[..starts[0].0].trim_end().to_string());
+    }
+    let mut in_container = false;
+    let mut in_state = false;
+    for (k, &(i, label)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(s.len(), |n| n.0);
+        let piece = s[i..end].trim();
+        let level = match label {
+            None => {
+                in_container = true;
+                in_state = false;
+                2
+            }
+            Some(l)
+                if POD_LABELS.contains(&l) && !(in_container && matches!(l, "Status" | "IP")) =>
+            {
+                in_container = false;
+                in_state = false;
+                0
+            }
+            Some(l) if DETAIL_LABELS.contains(&l) => {
+                if in_state {
+                    6
+                } else if in_container {
+                    4
+                } else {
+                    0
+                }
+            }
+            Some(l) => {
+                in_state = matches!(l, "State" | "Last State");
+                if in_container { 4 } else { 0 }
+            }
+        };
+        pieces.push(format!("{}{piece}", " ".repeat(level)));
+    }
+    Some(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(s: &str) -> String {
+        String::from_utf8(repair(s.as_bytes()).unwrap().text).unwrap()
+    }
+
+    #[test]
+    fn quoted_reply_loses_its_marks() {
+        assert_eq!(
+            fixed("> Name: a\n> Namespace: b\n>\n"),
+            "Name: a\nNamespace: b\n\n"
+        );
+        assert!(repair(b"$ x\n> kubectl get pods\nNAME\n").is_none());
+    }
+
+    #[test]
+    fn wrapped_lines_are_joined() {
+        let long = "x".repeat(100);
+        let text = format!(
+            "a\n{}\n{}\n{}\nb\n",
+            &long[..70],
+            &long[70..],
+            "y".repeat(70)
+        );
+        let text = text.replace(
+            &format!("\n{}\n", "y".repeat(70)),
+            &format!("\n{}\nz\n", "y".repeat(70)),
+        );
+        let out = fixed(&text);
+        assert!(out.contains(&long), "{out}");
+    }
+
+    #[test]
+    fn collapsed_describe_is_split_with_levels() {
+        let s = "Name: web Namespace: shop Containers: app: Container ID: docker://1 Image: nginx State: Waiting Reason: CrashLoopBackOff Last State: Terminated Reason: OOMKilled Exit Code: 137 Ready: False Restart Count: 4 Events: <none>";
+        let out = fixed(s);
+        assert!(
+            out.contains("\n  app:\n    Container ID: docker://1\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "\n    Last State: Terminated\n      Reason: OOMKilled\n      Exit Code: 137\n"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("\nNamespace: shop\n"), "{out}");
+    }
+
+    #[test]
+    fn remap_points_back() {
+        let r = repair(b"> Name: a\n> Namespace: b\n").unwrap();
+        let mut p = Parsed::default();
+        p.diagnostics.push(Diagnostic::error(2, "x"));
+        r.remap(&mut p, 0);
+        assert_eq!(p.diagnostics[0].line, 2);
+    }
+}
