@@ -541,8 +541,20 @@ fn visible(r: &Rec, next_line: u64, lines: &[&str], kept: &[bool]) -> Visible {
         let status = reason || code || status_words(s.status).iter().any(|w| in_block(w, &[]));
         [status, reason, code]
     };
+    // A name shows where it is written as one (`app:`, `name: app`, a row),
+    // not inside an image or a message.
+    let named = |c: &str| {
+        (from..to).filter(|&i| kept[i]).any(|i| {
+            let l = lines[i];
+            has_token(l, c)
+                && (l.contains(&format!("{c}:"))
+                    || l.contains("name")
+                    || l.contains("Name")
+                    || i == from)
+        })
+    };
     let mut v = Visible {
-        container: r.container.as_deref().is_some_and(|c| in_block(c, &[])),
+        container: r.container.as_deref().is_some_and(named),
         pod: r
             .pod
             .as_deref()

@@ -311,6 +311,8 @@ enum Mode {
 
 struct Reader {
     mode: Mode,
+    /// Inside a state block (`terminated:` has a `containerID` of its own).
+    in_state: bool,
     pod: Option<String>,
     namespace: Option<String>,
     phase: Option<String>,
@@ -401,6 +403,12 @@ impl Reader {
         }
         if p.item {
             self.new_container(p);
+            self.in_state = false;
+        }
+        match p.key {
+            "state" | "lastState" | "running" | "waiting" | "terminated" => self.in_state = true,
+            "name" | "ready" | "restartCount" | "image" | "started" => self.in_state = false,
+            _ => {}
         }
         let target = self.target;
         match p.key {
@@ -418,6 +426,7 @@ impl Reader {
                     self.container(p).image = v;
                 }
             }
+            "containerID" if self.in_state => {}
             "containerID" => {
                 if self.cur.as_ref().is_some_and(|c| c.id.is_some()) {
                     self.new_container(p);
@@ -573,6 +582,7 @@ pub fn observations(
         }
         let mut r = Reader {
             mode: Mode::Top,
+            in_state: false,
             pod: None,
             namespace: None,
             phase: None,

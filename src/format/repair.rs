@@ -83,6 +83,7 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
     }
     changed |= unwrap(&mut lines);
     changed |= split_collapsed_describe(&mut lines);
+    changed |= split_collapsed_json(&mut lines);
     if !changed {
         return None;
     }
@@ -141,6 +142,54 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
     }
     *lines = out;
     true
+}
+
+/// JSON collapsed onto one line with the prompt and command before it
+/// (`$ docker inspect web [ { "Id": …`): the JSON is put on a line of its
+/// own so that it starts a line, as the JSON reader expects.
+fn split_collapsed_json(lines: &mut Vec<Line>) -> bool {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines.drain(..) {
+        let open = (l.text.len() >= 160)
+            .then(|| {
+                ["[ {", "[{", "{ \"", "{\""]
+                    .iter()
+                    .filter_map(|p| l.text.find(p))
+                    .min()
+            })
+            .flatten()
+            .filter(|&i| i > 0 && l.text[..i].trim_end().len() == i - 1);
+        match open {
+            Some(i) => {
+                changed = true;
+                out.push(Line {
+                    text: l.text[..i].trim_end().to_string(),
+                    origin: l.origin,
+                });
+                // `[ { "Id"` → `[` and `{"Id"`: the shapes detection knows.
+                let mut rest = &l.text[i..];
+                if let Some(r) = rest.strip_prefix('[') {
+                    out.push(Line {
+                        text: "[".to_string(),
+                        origin: l.origin,
+                    });
+                    rest = r.trim_start();
+                }
+                let rest = match rest.strip_prefix('{') {
+                    Some(r) => format!("{{{}", r.trim_start()),
+                    None => rest.to_string(),
+                };
+                out.push(Line {
+                    text: rest,
+                    origin: l.origin,
+                });
+            }
+            None => out.push(l),
+        }
+    }
+    *lines = out;
+    changed
 }
 
 /// describe labels and the level (in spaces) kubectl prints them at.
