@@ -177,6 +177,12 @@ fn describe_unknown(head: &[u8]) -> String {
     if head.iter().all(|b| b.is_ascii_whitespace()) {
         return "only white space in the first 64 KiB".to_string();
     }
+    if let Some((line, marker)) = super::first_marker(head, 1) {
+        return format!(
+            "no container-state dump found, though line {line} shows {:?}: no describe, inspect, pod JSON/YAML or listing around it",
+            marker.trim_matches('"')
+        );
+    }
     "no container-state dump found (no describe, inspect, pod JSON/YAML or listing markers)"
         .to_string()
 }

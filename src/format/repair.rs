@@ -130,18 +130,49 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
     if w < 60 || full < 2 || near > full {
         return false;
     }
+    // A piece a terminal carried over starts inside a value: not blank,
+    // not indented, not a new key, brace or list item.
+    let carried = |l: &Line| {
+        let t = l.text.as_str();
+        !t.is_empty()
+            && !t.starts_with([' ', '\t', '{', '}', '[', ']', '"', '-', '#', '$'])
+            && !starts_with_key(t)
+    };
+    let joins: Vec<bool> = (0..lines.len())
+        .map(|i| widths[i] == w && lines.get(i + 1).is_some_and(carried))
+        .collect();
+    if joins.iter().filter(|&&j| j).count() < 2 {
+        return false;
+    }
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut joining = false;
-    for (l, n) in lines.drain(..).zip(widths) {
+    for (l, join) in lines.drain(..).zip(joins) {
         if joining && let Some(prev) = out.last_mut() {
             prev.text.push_str(&l.text);
         } else {
             out.push(l);
         }
-        joining = n == w;
+        joining = join;
     }
     *lines = out;
     true
+}
+
+/// `Key:` or `Two Words:` followed by a blank or the end: a field line.
+fn starts_with_key(t: &str) -> bool {
+    let Some(colon) = t.find(':') else {
+        return false;
+    };
+    let key = &t[..colon];
+    !key.is_empty()
+        && key.len() <= 40
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
+        && t[colon + 1..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || c == '\t')
 }
 
 /// JSON collapsed onto one line with the prompt and command before it
