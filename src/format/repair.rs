@@ -81,7 +81,14 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
         }
         changed = true;
     }
-    changed |= unwrap(&mut lines);
+    // Table rows are often as long as each other: a table is never unwrapped.
+    let table = !super::listing::header_starts(text.as_bytes()).is_empty()
+        || lines
+            .iter()
+            .any(|l| super::kubectl_get::is_headerless_row(l.text.as_bytes()));
+    if !table {
+        changed |= unwrap(&mut lines);
+    }
     changed |= split_collapsed_describe(&mut lines);
     changed |= split_collapsed_json(&mut lines);
     if !changed {
