@@ -572,14 +572,15 @@ fn visible(r: &Rec, next_line: u64, lines: &[&str], kept: &[bool]) -> Visible {
     };
     let mut v = Visible {
         container: r.container.as_deref().is_some_and(named),
-        pod: r
-            .pod
-            .as_deref()
-            .is_some_and(|p| all.iter().any(|l| has_token(l, p))),
-        namespace: r
-            .namespace
-            .as_deref()
-            .is_some_and(|n| all.iter().any(|l| has_token(l, n))),
+        pod: r.pod.as_deref().is_some_and(|p| {
+            all.iter()
+                .any(|l| has_token(l, p) && (l.contains("ame") || l.trim_start().starts_with(p)))
+        }),
+        namespace: r.namespace.as_deref().is_some_and(|n| {
+            all.iter().any(|l| {
+                has_token(l, n) && (l.contains("amespace") || l.trim_start().starts_with(n))
+            })
+        }),
         image: r.image.as_deref().is_some_and(|i| in_block(i, &[])),
         restart_count: r
             .restart_count
@@ -685,7 +686,13 @@ fn judge(base: &[Rec], got: &[Rec], m: &Mutant, lines: &[&str]) -> Result<(), St
     for (gi, g) in got.iter().enumerate() {
         let pick = (0..base.len())
             .filter(|&i| !used[i] && compatible(g, &base[i]))
-            .min_by_key(|&i| (g.container.is_none() || g.container != base[i].container, i));
+            .min_by_key(|&i| {
+                (
+                    g.container.is_none() || g.container != base[i].container,
+                    m.kept.is_some() && !vis[i].any_state,
+                    i,
+                )
+            });
         match pick {
             Some(i) => {
                 used[i] = true;
