@@ -39,8 +39,6 @@ fn target(transform: &str) -> f64 {
 fn floor(transform: &str) -> f64 {
     match transform {
         "collapse" => 55.0,
-        "json-members" => 80.0,
-        "yaml-subtree" => 70.0,
         t => target(t),
     }
 }

@@ -91,6 +91,7 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
     }
     changed |= split_collapsed_describe(&mut lines);
     changed |= split_collapsed_json(&mut lines);
+    changed |= split_collapsed_listing(&mut lines);
     if !changed {
         return None;
     }
@@ -228,6 +229,120 @@ fn split_collapsed_json(lines: &mut Vec<Line>) -> bool {
     }
     *lines = out;
     changed
+}
+
+/// A `kubectl get pods` or `docker ps` listing collapsed onto one line: a
+/// line starts again at each header, at each row (found by its shape: a
+/// pod name before a READY `a/b`, a STATUS word and a RESTARTS count; a
+/// 12- or 64-digit container ID) and at each prompt.
+fn split_collapsed_listing(lines: &mut Vec<Line>) -> bool {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines.drain(..) {
+        match split_listing_line(&l.text) {
+            Some(pieces) => {
+                changed = true;
+                out.extend(pieces.into_iter().map(|text| Line {
+                    text,
+                    origin: l.origin,
+                }));
+            }
+            None => out.push(l),
+        }
+    }
+    *lines = out;
+    changed
+}
+
+fn split_listing_line(s: &str) -> Option<Vec<String>> {
+    if s.len() < 100 {
+        return None;
+    }
+    let toks = super::listing::words(s);
+    // `words` counts runes; byte starts are wanted here.
+    let byte_at: Vec<usize> = {
+        let idx: Vec<usize> = s.char_indices().map(|(b, _)| b).collect();
+        toks.iter().map(|&(r, _)| idx[r]).collect()
+    };
+    let mut starts = Vec::new();
+    let mut header_cols = 0usize;
+    for pat in [
+        "EVENT NAMESPACE NAME READY STATUS",
+        "EVENT NAME READY STATUS",
+        "NAMESPACE NAME READY STATUS",
+        "NAME READY STATUS",
+        "CONTAINER ID IMAGE",
+    ] {
+        if let Some(i) = s.find(pat)
+            && !starts.iter().any(|&j: &usize| j <= i && i < j + 20)
+        {
+            starts.push(i);
+            if pat.ends_with("READY STATUS") && header_cols == 0 {
+                header_cols = pat.split(' ').count() - 3;
+            }
+        }
+    }
+    let ready = |t: &str| {
+        t.split_once('/').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && (a.bytes().chain(b.bytes())).all(|c| c.is_ascii_digit())
+        })
+    };
+    let podish = |t: &str| {
+        !t.is_empty()
+            && t.bytes().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.' || c == b'/'
+            })
+    };
+    let hex_id = |t: &str| {
+        (t.len() == 12 || t.len() == 64)
+            && t.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    };
+    let mut rows = 0;
+    let mut last_id = usize::MAX;
+    for k in 0..toks.len() {
+        let t = toks[k].1;
+        if ready(t)
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| n.1.starts_with(|c: char| c.is_ascii_uppercase()))
+            && toks
+                .get(k + 2)
+                .is_some_and(|n| n.1.bytes().all(|c| c.is_ascii_digit()))
+        {
+            let back = header_cols.max(1);
+            if k >= back && podish(toks[k - 1].1) {
+                starts.push(byte_at[k - back]);
+                rows += 1;
+            }
+        } else if hex_id(t) && last_id.wrapping_add(1) != k {
+            starts.push(byte_at[k]);
+            last_id = k;
+            rows += 1;
+        } else if t.len() <= 60
+            && t.len() > 1
+            && t.ends_with(['$', '#', '%'])
+            && toks.get(k + 1).is_some()
+        {
+            starts.push(byte_at[k]);
+        }
+    }
+    if rows < 2 && !(rows == 1 && starts.len() >= 2) {
+        return None;
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    let mut pieces = Vec::new();
+    if starts[0] > 0 {
+        pieces.push(s[..starts[0]].trim_end().to_string());
+    }
+    for (k, &i) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(s.len());
+        pieces.push(s[i..end].trim().to_string());
+    }
+    Some(pieces)
 }
 
 /// describe labels and the level (in spaces) kubectl prints them at.
@@ -478,6 +593,27 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("\nNamespace: shop\n"), "{out}");
+    }
+
+    #[test]
+    fn collapsed_listings_are_split_into_rows() {
+        let s = "$ kubectl get pods NAME READY STATUS RESTARTS AGE web-1 0/1 CrashLoopBackOff 4 (47s ago) 5m db-0 1/1 Running 0 3d $ docker ps -a CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES 4b5a5b9c9f8e nginx \"/docker-entrypoint…\" 2 hours ago Exited (1) 2 hours ago web";
+        let out = fixed(s);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.contains(&"NAME READY STATUS RESTARTS AGE"), "{out}");
+        assert!(
+            lines.contains(&"web-1 0/1 CrashLoopBackOff 4 (47s ago) 5m"),
+            "{out}"
+        );
+        assert!(lines.contains(&"db-0 1/1 Running 0 3d"), "{out}");
+        assert!(
+            lines.contains(&"CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES"),
+            "{out}"
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with("4b5a5b9c9f8e nginx")),
+            "{out}"
+        );
     }
 
     #[test]
