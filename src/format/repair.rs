@@ -393,6 +393,7 @@ const CONTAINER_LABELS: &[&str] = &[
     "Startup",
     "Environment",
     "Environment Variables from",
+    "Environment Variables",
     "Mounts",
 ];
 const DETAIL_LABELS: &[&str] = &[
@@ -449,7 +450,7 @@ fn split_collapsed_describe(lines: &mut Vec<Line>) -> bool {
 }
 
 fn split_line(s: &str) -> Option<Vec<String>> {
-    if s.len() < 160 {
+    if s.len() < 60 {
         return None;
     }
     // Label starts (byte index, label).
