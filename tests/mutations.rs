@@ -38,7 +38,7 @@ fn target(transform: &str) -> f64 {
 /// (see the closing note of issue 11): falling below is a regression.
 fn floor(transform: &str) -> f64 {
     match transform {
-        "collapse" => 55.0,
+        "collapse" => 85.0,
         t => target(t),
     }
 }

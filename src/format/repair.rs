@@ -321,11 +321,7 @@ fn split_listing_line(s: &str) -> Option<Vec<String>> {
             starts.push(byte_at[k]);
             last_id = k;
             rows += 1;
-        } else if t.len() <= 60
-            && t.len() > 1
-            && t.ends_with(['$', '#', '%'])
-            && toks.get(k + 1).is_some()
-        {
+        } else if t.len() <= 60 && t.ends_with(['$', '#', '%']) && toks.get(k + 1).is_some() {
             starts.push(byte_at[k]);
         }
     }
