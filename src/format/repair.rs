@@ -105,24 +105,35 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
     Some(Repaired { text: out, origin })
 }
 
-/// A quoted reply: nearly every non-blank line starts with `>`. One level
-/// of marks (and the space after each) is taken off.
+/// A quoted reply or a commented-out paste: nearly every non-blank line
+/// starts with `>` (or `# `). One level of marks (and the space after
+/// each) is taken off.
 fn unquote(lines: &mut [Line]) -> bool {
     let nonblank = lines.iter().filter(|l| !l.text.trim().is_empty()).count();
-    let quoted = lines
-        .iter()
-        .filter(|l| l.text.trim_start().starts_with('>'))
-        .count();
-    if nonblank < 2 || quoted * 10 < nonblank * 9 {
+    if nonblank < 2 {
         return false;
     }
-    for l in lines.iter_mut() {
-        let t = l.text.trim_start();
-        if let Some(rest) = t.strip_prefix('>') {
-            l.text = rest.strip_prefix(' ').unwrap_or(rest).to_string();
+    for mark in [">", "# "] {
+        let quoted = lines
+            .iter()
+            .filter(|l| {
+                let t = l.text.trim_start();
+                t.starts_with(mark) || (mark == "# " && t == "#")
+            })
+            .count();
+        if quoted * 10 < nonblank * 9 {
+            continue;
         }
+        let mark = mark.trim_end();
+        for l in lines.iter_mut() {
+            let t = l.text.trim_start();
+            if let Some(rest) = t.strip_prefix(mark) {
+                l.text = rest.strip_prefix(' ').unwrap_or(rest).to_string();
+            }
+        }
+        return true;
     }
-    true
+    false
 }
 
 /// Lines a terminal cut at its width: at least two lines are exactly as
@@ -556,6 +567,10 @@ mod tests {
             "Name: a\nNamespace: b\n\n"
         );
         assert!(repair(b"$ x\n> kubectl get pods\nNAME\n").is_none());
+        assert_eq!(
+            fixed("# NAME   READY\n# web    0/1\n#\n"),
+            "NAME   READY\nweb    0/1\n\n"
+        );
     }
 
     #[test]
