@@ -103,6 +103,28 @@ if command -v rg >/dev/null; then
 fi
 echo
 
+# Real-derived describe (issue 12): ../shared/bench/make_corpus.py repeats the
+# real pastes, `kubectl get pods` / `docker ps` tables of terminal logs
+# included; the same corpus with the table headers taken out is the
+# reference, so the cost of reading the tables is the ratio of the two.
+REAL_MB=${REAL_MB:-256}
+MAKE_CORPUS=../shared/bench/make_corpus.py
+[ -f "$MAKE_CORPUS" ] || MAKE_CORPUS=/work/shared/bench/make_corpus.py
+if [ -f "$MAKE_CORPUS" ]; then
+    REAL=$DIR/real-describe-${REAL_MB}M.txt
+    NOTAB=$DIR/real-describe-${REAL_MB}M-no-tables.txt
+    [ -s "$REAL" ] || python3 "$MAKE_CORPUS" "$REAL" "$REAL_MB" >/dev/null
+    [ -s "$NOTAB" ] || grep -Ev 'NAME +READY +STATUS +RESTARTS|CONTAINER ID +IMAGE' "$REAL" >"$NOTAB" || true
+    R=$(size "$REAL"); RN=$(size "$NOTAB")
+    read -r er1 _ _ < <(best "$EXITPARSE" -j1 "$REAL")
+    read -r en1 _ _ < <(best "$EXITPARSE" -j1 "$NOTAB")
+    mr=$(mbps "$R" "$er1"); mn=$(mbps "$RN" "$en1")
+    echo "describe, real-derived corpus ($((R >> 20)) MB, --jobs 1):"
+    echo "  with tables:     $er1 s  $mr MB/s  (target >= 1024 MB/s per core)"
+    echo "  tables removed:  $en1 s  $mn MB/s  (with / without = $(awk "BEGIN{printf \"%.2f\", $mr / $mn}"), target >= 0.50)"
+    echo
+fi
+
 J=$(size "$JSON")
 read -r ej _ _ < <(best "$EXITPARSE" -j"$CORES" "$JSON")
 read -r ej1 _ _ < <(best "$EXITPARSE" -j1 "$JSON")

@@ -71,6 +71,31 @@ fn parse(raw: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc2822(raw)
         .ok()
         .or_else(|| rfc1123_with_abbreviation(raw))
+        .or_else(|| without_weekday(raw).and_then(dated))
+}
+
+/// RFC 1123 without its weekday: `07 Jul 2015 10:00:00 -0700` or `… PDT`.
+fn dated(rest: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc2822(rest).ok().or_else(|| {
+        let (time, zone) = rest.rsplit_once(' ')?;
+        let &(_, secs) = ZONE_ABBREVIATIONS.iter().find(|(name, _)| *name == zone)?;
+        let naive = NaiveDateTime::parse_from_str(time, "%d %b %Y %H:%M:%S").ok()?;
+        naive
+            .and_local_timezone(FixedOffset::east_opt(secs)?)
+            .single()
+    })
+}
+
+/// The text after a leading weekday (`Fri, `). kubectl 1.0 printed weekdays
+/// that do not match the date (`Fri, 07 Jul 2015` was a Tuesday); chrono
+/// rejects those, and the date is what counts.
+fn without_weekday(raw: &str) -> Option<&str> {
+    let (day, rest) = raw.split_once(',')?;
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    DAYS.iter()
+        .any(|d| day.eq_ignore_ascii_case(d))
+        .then(|| rest.trim_start())
+        .filter(|r| r.as_bytes().first().is_some_and(u8::is_ascii_digit))
 }
 
 /// `Mon, 02 Jan 2006 15:04:05 CEST`: the zone is a name chrono does not know.
@@ -154,6 +179,20 @@ mod tests {
         assert_eq!(n("Wed, 31 Dec 1969 19:00:00 -0500"), None);
         assert_eq!(n("1970-01-01T00:00:00Z"), None);
         assert_eq!(n(""), None);
+    }
+
+    #[test]
+    fn weekday_that_does_not_match_the_date() {
+        // kubectl 1.0: 07 Jul 2015 was a Tuesday; the date wins.
+        assert_eq!(
+            n("Fri, 07 Jul 2015 10:00:00 -0700").as_deref(),
+            Some("2015-07-07T17:00:00Z")
+        );
+        assert_eq!(
+            n("Fri, 07 Jul 2015 10:00:00 PDT").as_deref(),
+            Some("2015-07-07T17:00:00Z")
+        );
+        assert!(normalize("Fri, garbage").is_err());
     }
 
     #[test]

@@ -224,7 +224,13 @@ fn verdict(
         signal_number,
         signal: signal.as_deref(),
     };
-    let summary = capitalize(fill.apply(template));
+    let mut summary = capitalize(fill.apply(template));
+    // What the paste leaves open is said, not guessed (`note: …` evidence).
+    for note in obs.evidence.iter().filter_map(|e| e.strip_prefix("note: ")) {
+        summary.push_str(" (");
+        summary.push_str(note);
+        summary.push(')');
+    }
     let hint = pick_hint(rules, category, judged, code).map(|h| fill.apply(h));
     Classification {
         category: category.id.clone(),

@@ -140,6 +140,22 @@ pub fn run(
     // something that already looks like a dump (a slow `kubectl` pipe).
     let parser = loop {
         let enough = r.buf.len() >= HEAD_LEN || r.eof;
+        // A small paste read to its end that needs repairs (quoted,
+        // wrapped, collapsed: `format::repair`) is parsed whole.
+        if r.eof
+            && r.buf.len() < split::SPLIT_MIN
+            && r.error.is_none()
+            && crate::format::repair::repair(&r.buf).is_some()
+        {
+            let unit = crate::input::Unit {
+                path: path.clone(),
+                bytes: crate::input::Bytes::Owned(std::mem::take(&mut r.buf)),
+                named: true,
+            };
+            let mut out = super::work::unit(ctx, &unit);
+            out.bytes = r.raw_bytes;
+            return emit(out);
+        }
         if enough || r.idle {
             let verdict = match ctx.forced {
                 Some(p) => match memchr::memchr(0, &r.buf[..r.buf.len().min(HEAD_LEN)]) {

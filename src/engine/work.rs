@@ -5,8 +5,10 @@ use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use super::split;
 use crate::filter::Filter;
 use crate::format::detect::{self, Detection, HEAD_LEN};
+use crate::format::repair::{self, Repaired};
 use crate::format::{self, Chunk, Parsed, Parser, Severity, Skipped};
 use crate::gate::{self, FailOn};
 use crate::input::{Unit, decode};
@@ -175,12 +177,23 @@ pub struct Prepared<'a> {
     pub text: Cow<'a, [u8]>,
     /// Offset of `text[0]` in the stored input.
     pub offset: u64,
+    /// `text` is a repaired copy (a small damaged paste, see
+    /// `format::repair`); this points its lines back at the input's.
+    pub repaired: Option<Repaired>,
 }
 
 /// Decodes `unit` and picks its parser; an input that is no dump becomes
 /// an error (named on the command line) or a quiet skip.
 pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Output> {
-    let decoded = decode::decode(&unit.bytes);
+    let mut decoded = decode::decode(&unit.bytes);
+    // Only inputs parsed whole are repaired (a split input keeps its lines).
+    let mut repaired = None;
+    if unit.bytes.len() < split::SPLIT_MIN
+        && let Some(mut fix) = repair::repair(&decoded.text)
+    {
+        decoded.text = Cow::Owned(std::mem::take(&mut fix.text));
+        repaired = Some(fix);
+    }
     let verdict = match ctx.forced {
         Some(p) => {
             let head = &decoded.text[..decoded.text.len().min(HEAD_LEN)];
@@ -196,6 +209,7 @@ pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Output> {
             parser,
             text: decoded.text,
             offset: decoded.offset,
+            repaired,
         }),
         Detection::Empty if unit.named => Err(Output::notice(
             unit.path.clone(),
@@ -234,7 +248,12 @@ pub fn unit(ctx: &Ctx, unit: &Unit) -> Output {
         first_line: 1,
         first_offset: prepared.offset,
     };
-    let mut out = piece(ctx, &unit.path, prepared.parser, chunk);
+    let mut parsed = parse(prepared.parser, chunk);
+    if let Some(fix) = &prepared.repaired {
+        fix.remap(&mut parsed, prepared.offset);
+    }
+    let mut out = finish(ctx, &unit.path, parsed, chunk.bytes.len());
+    out.bytes = chunk.bytes.len() as u64;
     out.files = 1;
     out.bytes = unit.bytes.len() as u64;
     if unit.named {

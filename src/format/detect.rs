@@ -166,12 +166,22 @@ fn yaml_marker(line: &[u8]) -> bool {
         || t.starts_with(b"initContainerStatuses:")
         || t.starts_with(b"lastState:")
         || t.starts_with(b"- containerID:")
+        // Fragments at any level: a bare `state:` or `terminated:` block.
+        || t.starts_with(b"state:")
+        || t.starts_with(b"terminated:")
+        || t.starts_with(b"exitCode:")
 }
 
 /// A short description of an input that is not a dump, for `--verbose`.
 fn describe_unknown(head: &[u8]) -> String {
     if head.iter().all(|b| b.is_ascii_whitespace()) {
         return "only white space in the first 64 KiB".to_string();
+    }
+    if let Some((line, marker)) = super::first_marker(head, 1) {
+        return format!(
+            "no container-state dump found, though line {line} shows {:?}: no describe, inspect, pod JSON/YAML or listing around it",
+            marker.trim_matches('"')
+        );
     }
     "no container-state dump found (no describe, inspect, pod JSON/YAML or listing markers)"
         .to_string()

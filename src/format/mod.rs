@@ -6,18 +6,19 @@
 //! | [`describe`] | `kubectl describe pod(s)` text | `kubectl-describe` |
 //! | [`json`] | docker/podman/crictl inspect, Pod/PodList/List JSON, cluster-info dump | `docker-inspect`, `podman-inspect`, `crictl-inspect`, `k8s-json` |
 //! | [`yaml`] | `kubectl get -o yaml`, must-gather YAML | `k8s-yaml` |
-//! | [`docker_ps`] | `docker ps -a` / `podman ps -a` tables | `docker-ps` |
-//! | [`kubectl_get`] | `kubectl get pods` tables | `kubectl-get-pods` |
+//! | [`listing`] ([`docker_ps`], [`kubectl_get`]) | `docker ps -a` / `podman ps -a` and `kubectl get pods` tables | `docker-ps`, `kubectl-get-pods` |
 //!
 //! [`detect`] picks a parser from the first bytes of an input.
 
 pub mod describe;
 pub mod detect;
-pub mod docker_ps;
+pub mod fragment;
 pub mod json;
-pub mod kubectl_get;
-mod listing;
+pub mod listing;
+pub mod repair;
 pub mod yaml;
+
+pub use listing::{docker_ps, kubectl_get};
 
 use crate::model::Observation;
 
@@ -134,42 +135,146 @@ impl Parsed {
 /// Parses one chunk with the given parser. Line numbers and offsets in the
 /// result are absolute (the chunk's `first_line`/`first_offset` applied).
 pub fn parse(parser: Parser, chunk: Chunk<'_>) -> Parsed {
+    never_silent(parse_as(parser, chunk), chunk)
+}
+
+fn parse_as(parser: Parser, chunk: Chunk<'_>) -> Parsed {
     match parser {
         Parser::Describe => with_listings(describe::parse(chunk), chunk),
-        Parser::Json => json::parse(chunk),
-        Parser::Yaml => yaml::parse(chunk),
+        Parser::Json => with_fragments(json::parse(chunk), chunk, true),
+        Parser::Yaml => with_fragments(yaml::parse(chunk), chunk, false),
         Parser::DockerPs => docker_ps::parse(chunk),
         Parser::KubectlGetPods => kubectl_get::parse(chunk),
     }
 }
 
-/// A terminal log often holds a `kubectl get pods` or `docker ps` table
-/// beside the describe output; its rows are read too rather than dropped,
-/// and the records are kept in input order.
-fn with_listings(mut parsed: Parsed, chunk: Chunk<'_>) -> Parsed {
-    if !has_listing_header(chunk.bytes) {
+/// Words that only a container's state prints: an input holding one that
+/// gives no record is never passed over in silence.
+const STATE_MARKERS: &[&str] = &[
+    "Exit Code:",
+    "exitCode",
+    "\"ExitCode\"",
+    "Exited (",
+    "OOMKilled",
+    "CrashLoopBackOff",
+    "Last State:",
+    "lastState:",
+];
+
+/// The 1-based line and text of the first container-state marker in `bytes`.
+pub fn first_marker(bytes: &[u8], first_line: u64) -> Option<(u64, &'static str)> {
+    let (at, marker) = STATE_MARKERS
+        .iter()
+        .filter_map(|m| memchr::memmem::find(bytes, m.as_bytes()).map(|i| (i, *m)))
+        .min_by_key(|&(i, _)| i)?;
+    let line = first_line + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64;
+    Some((line, marker))
+}
+
+/// A chunk that shows container-state markers but gave no record and no
+/// error gets an error naming the first marker's line.
+fn never_silent(mut parsed: Parsed, chunk: Chunk<'_>) -> Parsed {
+    if !parsed.observations.is_empty()
+        || chunk.bytes.len() > FRAGMENT_MAX
+        || parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    {
         return parsed;
     }
-    // The listing walker reads both kinds of table and skips describe text.
-    let rows = docker_ps::parse(chunk);
+    if let Some((line, marker)) = first_marker(chunk.bytes, chunk.first_line) {
+        parsed.diagnostics.push(Diagnostic::error(
+            line,
+            format!(
+                "{:?} shows a container state, but no container could be read here",
+                marker.trim_matches('"')
+            ),
+        ));
+    }
+    parsed
+}
+
+/// Fragments are read key by key only up to this size: damaged pastes are
+/// small, and a large input the structured reader found nothing in is not
+/// worth a second pass.
+const FRAGMENT_MAX: usize = 4 << 20;
+
+/// When the structured JSON/YAML reader found no container in a chunk that
+/// shows container-state keys (a fragment at any level, YAML whose
+/// indentation was lost, a collapsed or wrapped paste), the key-by-key
+/// reader of [`fragment`] tries; what it finds replaces the structured
+/// reader's complaints, and a note says the text was damaged.
+fn with_fragments(parsed: Parsed, chunk: Chunk<'_>, json: bool) -> Parsed {
+    let has_error = parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    // Broken JSON stays an error (its reader is already lenient about
+    // elisions, comments and cuts); YAML without its indentation is not
+    // YAML any more, and is read key by key.
+    if !parsed.observations.is_empty() || chunk.bytes.len() > FRAGMENT_MAX || (json && has_error) {
+        return parsed;
+    }
+    let text = String::from_utf8_lossy(chunk.bytes);
+    if !fragment::has_state_keys(&text) || other_kind(&text) {
+        return parsed;
+    }
+    let observations = fragment::observations(&text, chunk.first_line, chunk.first_offset, json);
+    if observations.is_empty() {
+        return parsed;
+    }
+    let mut diagnostics = Vec::new();
+    if parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        let what = if json { "JSON" } else { "YAML" };
+        diagnostics.push(Diagnostic::notice(
+            observations[0].line,
+            format!("damaged {what}: container states read key by key"),
+        ));
+    }
+    // Container states were read: this is a dump, whatever the structured
+    // reader passed over on the way.
+    Parsed {
+        observations,
+        diagnostics,
+        skipped: Vec::new(),
+        found_dump: true,
+    }
+}
+
+/// A `kind:` that is not a pod or a list: such objects give no record
+/// (their `reason`/`status` keys are not a container's).
+fn other_kind(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start().trim_start_matches("- ");
+        let v = t
+            .strip_prefix("kind:")
+            .or_else(|| t.strip_prefix("\"kind\":"));
+        v.is_some_and(|v| {
+            let v = v.trim().trim_matches([',', '"', ' ']);
+            !v.is_empty() && v != "Pod" && !v.ends_with("List")
+        })
+    })
+}
+
+/// A terminal log often holds a `kubectl get pods` or `docker ps` table
+/// beside the describe output; its rows are read too rather than dropped,
+/// and the records are kept in input order. Only the tables are read (see
+/// [`listing::tables`]): describe text is not walked a second time.
+fn with_listings(mut parsed: Parsed, chunk: Chunk<'_>) -> Parsed {
+    let rows = listing::tables(chunk);
+    if rows.observations.is_empty() && rows.diagnostics.is_empty() {
+        return parsed;
+    }
     parsed.observations.extend(rows.observations);
     parsed.observations.sort_by_key(|o| o.offset);
     parsed.diagnostics.extend(rows.diagnostics);
     parsed.diagnostics.sort_by_key(|d| d.line);
     parsed
-}
-
-/// Whether a listing header line is in `bytes`. Headers are upper case and
-/// describe text never prints `STATUS`, so a substring search (GB/s) rules
-/// out almost every describe input before any line is looked at.
-fn has_listing_header(bytes: &[u8]) -> bool {
-    memchr::memmem::find_iter(bytes, b"STATUS").any(|pos| {
-        let start = memchr::memrchr(b'\n', &bytes[..pos]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-        let line = &bytes[start..end];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        docker_ps::is_header(line) || kubectl_get::is_header(line)
-    })
 }
 
 /// Offsets (ascending, each > 0 and < `bytes.len()`) where `bytes` may be cut

@@ -21,7 +21,7 @@ use super::json::k8s::{self, ContainerStatus, Meta, PodSpec, PodStatus};
 use super::json::scan::Lines;
 use super::json::{core_api, other_kind};
 use super::{Chunk, Diagnostic, Parsed, Skipped};
-use crate::model::{ContainerType, Observation, SourceFormat};
+use crate::model::{ContainerType, Observation, SourceFormat, Status};
 
 /// One document, whatever it is: a Pod, a List/PodList, another object, a
 /// bare PodStatus or ContainerStatus.
@@ -93,7 +93,38 @@ pub fn parse(chunk: Chunk<'_>) -> Parsed {
     for (start, end) in documents(&text) {
         r.document(start, end);
     }
+    let first_offset = chunk.first_offset;
+    if let Some(last) = r.out.observations.last_mut() {
+        cut_state(&text, first_offset, last);
+    }
     r.out
+}
+
+/// A paste cut inside its last container status, before that status's
+/// `state:` (kubectl prints it last) or right after it: the API would call
+/// the missing state `waiting`, but the paste simply does not show it.
+fn cut_state(text: &str, first_offset: u64, o: &mut Observation) {
+    let Some(last) = text.lines().rev().find(|l| !l.trim().is_empty()) else {
+        return;
+    };
+    let inside = last.starts_with(' ') || last.starts_with('-');
+    if !inside || o.state.status != Status::Waiting || o.state.reason.is_some() {
+        return;
+    }
+    let from = usize::try_from(o.offset.saturating_sub(first_offset)).unwrap_or(usize::MAX);
+    let Some(rest) = text.get(from..) else { return };
+    let shown = rest.lines().skip(1).any(|l| {
+        let t = l.trim_start().trim_start_matches("- ");
+        t.starts_with("waiting:")
+    });
+    let state_line = rest.lines().skip(1).any(|l| {
+        let t = l.trim_start().trim_start_matches("- ");
+        t.starts_with("state:")
+    });
+    let state_empty = rest.lines().any(|l| l.trim() == "state: {}");
+    if !shown && !state_empty && (!state_line || last.trim_end().ends_with(':')) {
+        o.state = crate::model::State::new(Status::Unknown);
+    }
 }
 
 struct Reader<'t> {

@@ -623,10 +623,11 @@ impl<'a> Driver<'a> {
         self.sub = Sub::Other;
         match k {
             ContainerKey::ContainerId => {
-                c.obs.container_id = opt_text(f.value);
+                c.obs.container_id = opt_text(state::leading(f.value));
                 c.status_evidence |= c.obs.container_id.is_some();
             }
-            ContainerKey::Image => c.obs.image = opt_text(f.value),
+            // Images and IDs hold no blank: what follows one is a note.
+            ContainerKey::Image => c.obs.image = opt_text(state::leading(f.value)),
             ContainerKey::State | ContainerKey::LastState => {
                 let w = usize::from(k == ContainerKey::LastState);
                 let status = state_word(f.value).map_or(Status::Unknown, |(_, s)| s);

@@ -8,7 +8,7 @@ use crate::model::{State, Status};
 /// `state-word = "Running" / "Waiting" / "Terminated"` (anything else, such
 /// as a redacted value, is kept as an unknown state).
 pub fn state_word(input: &[u8]) -> IResult<&[u8], Status> {
-    let word = super::lines::trim(input);
+    let word = leading(input);
     let status = match word {
         b"Running" => Status::Running,
         b"Waiting" => Status::Waiting,
@@ -51,7 +51,52 @@ pub fn exit_code(input: &[u8]) -> IResult<&[u8], i64> {
 pub fn integer(value: &[u8]) -> Option<i64> {
     match exit_code(super::lines::trim(value)) {
         Ok((b"", n)) => Some(n),
+        _ => integer_note(value),
+    }
+}
+
+/// The leading token of a value that has a note after it (`137   <<<<<<
+/// this one`, `Error  # the first run`): what fits the field is the value.
+pub fn leading(value: &[u8]) -> &[u8] {
+    let v = super::lines::trim(value);
+    let end = v
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t')
+        .unwrap_or(v.len());
+    &v[..end]
+}
+
+/// A whole number followed by a note: the number, when the note does not
+/// start like more of a value (a digit, `.`, `/`).
+fn integer_note(value: &[u8]) -> Option<i64> {
+    let v = super::lines::trim(value);
+    let lead = leading(v);
+    let rest = super::lines::trim(&v[lead.len()..]);
+    if rest.is_empty() || rest[0].is_ascii_alphanumeric() && !rest[0].is_ascii_alphabetic() {
+        return None;
+    }
+    match exit_code(lead) {
+        Ok((b"", n)) if !rest.starts_with(b".") && !rest.starts_with(b"/") => Some(n),
         _ => None,
+    }
+}
+
+/// A reason with a note after it keeps its first word: kubelet and the
+/// runtimes write reasons as one word.
+fn reason_word(value: &[u8]) -> Option<String> {
+    let v = super::lines::trim(value);
+    let lead = leading(v);
+    let word = !lead.is_empty()
+        && lead[0].is_ascii_alphabetic()
+        && lead
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_'));
+    let rest = super::lines::trim(&v[lead.len()..]);
+    let note = rest.first().is_some_and(|b| !b.is_ascii_alphanumeric());
+    if word && note {
+        super::lines::opt_text(lead)
+    } else {
+        super::lines::opt_text(value)
     }
 }
 
@@ -83,7 +128,7 @@ pub fn detail_key(key: &[u8]) -> Option<Detail> {
 /// when the value cannot be read.
 pub fn apply_detail(state: &mut State, detail: Detail, value: &[u8]) -> Result<(), String> {
     match detail {
-        Detail::Reason => state.reason = super::lines::opt_text(value),
+        Detail::Reason => state.reason = reason_word(value),
         Detail::Message => {
             state.message = Some(super::lines::text(super::lines::trim(value)));
         }
@@ -252,6 +297,17 @@ mod tests {
     fn integer_whole_value_only() {
         assert_eq!(integer(b" 2 "), Some(2));
         assert_eq!(integer(b"2x"), None);
+        assert_eq!(integer(b"137     <<<<<< this one"), Some(137));
+        assert_eq!(integer(b"137  # OOM"), Some(137));
+        assert_eq!(integer(b"1 2"), None);
+        assert_eq!(
+            reason_word(b"Error     <<<<<< this one").as_deref(),
+            Some("Error")
+        );
+        assert_eq!(
+            reason_word(b"CrashLoopBackOff # restarted").as_deref(),
+            Some("CrashLoopBackOff")
+        );
     }
 
     #[test]

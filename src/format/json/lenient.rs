@@ -70,7 +70,13 @@ pub fn fragment(b: &[u8], start: usize) -> Result<Lenient, LenientError> {
             p.i += 1;
         }
         let save = p.i;
-        p.ws();
+        // A note after the value (`# …`, `<---- this`) or an elision line
+        // between members does not end the members.
+        p.ws_inline();
+        if p.i < p.b.len() && p.peek() != Some(b'\n') && is_elision(&p.b[p.i..]) {
+            p.i = super::scan::next_line(p.b, p.i);
+        }
+        p.trivia();
         if p.peek() != Some(b'"') {
             p.i = save;
             break;
@@ -337,6 +343,15 @@ mod tests {
         let e = object(b, 0).unwrap_err();
         assert_eq!(e.message, "expected ',' or '}'");
         assert_eq!(e.at, 9);
+    }
+
+    #[test]
+    fn fragment_members_with_notes_after_values() {
+        let b = b"\"Status\": \"restarting\",\n\"OOMKilled\": false,  # no error\n\"ExitCode\": 1,  <---- this\n...\n\"Pid\": 0\n";
+        let l = fragment(b, 0).unwrap();
+        assert_eq!(l.value["ExitCode"], 1);
+        assert_eq!(l.value["Status"], "restarting");
+        assert_eq!(l.value["Pid"], 0);
     }
 
     #[test]

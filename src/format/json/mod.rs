@@ -35,7 +35,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Chunk, Diagnostic, Parsed, Skipped};
-use crate::model::{ContainerType, Observation, SourceFormat};
+use crate::model::{ContainerType, Observation, SourceFormat, Status};
 use de::{Bool, Int, Obj, ObjOrStr, Present, Str};
 use inspect::{Config, DockerState, KubeLabels};
 
@@ -608,6 +608,12 @@ impl<'b> Reader<'b> {
                             state,
                             ..Observation::default()
                         };
+                        // A bare `{"terminated": …}` does not say whether
+                        // it is the current state or the last one.
+                        if o.state.status == Status::Terminated {
+                            o.evidence
+                                .push(crate::format::fragment::PLACE_UNKNOWN.to_string());
+                        }
                         (o.line, o.offset) = at;
                         o.finish();
                         self.out.observations.push(o);

@@ -24,8 +24,8 @@ use nom::{
     sequence::{delimited, preceded},
 };
 
-use super::listing::{self, Layout, Line, RowOutcome};
-use super::{Chunk, Diagnostic, Parsed};
+use super::{self as listing, Layout, Line, RowOutcome};
+use crate::format::{Chunk, Diagnostic, Parsed};
 use crate::model::{ContainerType, Observation, SourceFormat, State, Status};
 
 /// Parses one chunk: every `docker ps`-like table in it (and any `kubectl

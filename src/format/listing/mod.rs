@@ -17,7 +17,10 @@
 
 use std::borrow::Cow;
 
-use super::{Chunk, Diagnostic, Parsed, docker_ps, kubectl_get};
+pub mod docker_ps;
+pub mod kubectl_get;
+
+use super::{Chunk, Diagnostic, Parsed};
 use crate::model::Observation;
 
 /// A line of a quoted reply (`> NAME   READY …`, e-mail or GitHub style)
@@ -329,41 +332,157 @@ enum Table {
     Kubectl(Layout, Option<String>),
 }
 
-/// Reads every listing table in a chunk.
+/// Reads every listing table in a chunk, and rows whose header is not in
+/// the paste (recognized by their shape).
 pub(crate) fn parse(chunk: Chunk<'_>) -> Parsed {
-    let mut parsed = Parsed::default();
-    let mut table = Table::None;
-    // Namespace named on the last `kubectl get` command line, for tables
-    // without a NAMESPACE column.
-    let mut namespace_hint: Option<String> = None;
-    for mut line in lines(chunk) {
+    let mut w = Walker::new(true);
+    for line in lines(chunk) {
+        w.line(line);
+    }
+    w.parsed
+}
+
+/// Lines of junk after which a table is over when only tables are read.
+const TABLE_GAP: usize = 40;
+
+/// Reads only the tables of a chunk that is mostly something else (a
+/// describe terminal log): header lines are found first by a substring
+/// search for `STATUS` (every pod or container table header has it, and it
+/// is rare elsewhere), and rows are read only below them, so the cost on the
+/// rest of the text is the search alone.
+pub(crate) fn tables(chunk: Chunk<'_>) -> Parsed {
+    let bytes = chunk.bytes;
+    let mut w = Walker::new(false);
+    let mut line_no = chunk.first_line;
+    let mut counted = 0usize;
+    let mut done = 0usize;
+    for start in header_starts(bytes) {
+        if start < done {
+            continue;
+        }
+        line_no += memchr::memchr_iter(b'\n', &bytes[counted..start]).count() as u64;
+        counted = start;
+        w.table = Table::None;
+        w.namespace_hint = command_before(bytes, start);
+        let mut pos = start;
+        let mut no = line_no;
+        w.junk = 0;
+        while pos < bytes.len() && w.junk <= TABLE_GAP {
+            let (end, next, terminated) = match memchr::memchr(b'\n', &bytes[pos..]) {
+                Some(i) => (pos + i, pos + i + 1, true),
+                None => (bytes.len(), bytes.len(), false),
+            };
+            let raw = &bytes[pos..end];
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            w.line(Line {
+                text: String::from_utf8_lossy(raw),
+                number: no,
+                offset: chunk.first_offset + pos as u64,
+                terminated,
+            });
+            // A header found below is read from its own start.
+            if pos > start && matches!(w.table, Table::None) {
+                break;
+            }
+            pos = next;
+            no += 1;
+        }
+        done = pos;
+    }
+    w.parsed
+}
+
+/// Starts of the header lines of pod and container tables in `bytes`.
+pub(crate) fn header_starts(bytes: &[u8]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for pos in memchr::memmem::find_iter(bytes, b"STATUS") {
+        let start = memchr::memrchr(b'\n', &bytes[..pos]).map_or(0, |i| i + 1);
+        if out.last() == Some(&start) {
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let line = &bytes[start..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if docker_ps::is_header(line) || kubectl_get::is_header(line) {
+            out.push(start);
+        }
+    }
+    out
+}
+
+/// The namespace of a `kubectl get` command on one of the three lines
+/// above `start`.
+fn command_before(bytes: &[u8], start: usize) -> Option<String> {
+    let mut end = start;
+    for _ in 0..3 {
+        if end == 0 {
+            return None;
+        }
+        let s = memchr::memrchr(b'\n', &bytes[..end - 1]).map_or(0, |i| i + 1);
+        let text = String::from_utf8_lossy(&bytes[s..end - 1]);
+        if let Some(cmd) = command(text.trim_end()) {
+            return cmd.namespace;
+        }
+        end = s;
+    }
+    None
+}
+
+/// The line-by-line reader both entry points share.
+struct Walker {
+    parsed: Parsed,
+    table: Table,
+    /// Namespace named on the last `kubectl get` command line, for tables
+    /// without a NAMESPACE column.
+    namespace_hint: Option<String>,
+    /// Rows are recognized by shape outside tables too.
+    headerless: bool,
+    /// Lines since the last row (or header).
+    junk: usize,
+}
+
+impl Walker {
+    fn new(headerless: bool) -> Walker {
+        Walker {
+            parsed: Parsed::default(),
+            table: Table::None,
+            namespace_hint: None,
+            headerless,
+            junk: 0,
+        }
+    }
+
+    fn line(&mut self, mut line: Line<'_>) {
         if let Some(unquoted) = unquote(&line.text) {
             line.text = Cow::Owned(unquoted);
         }
         let bytes = line.text.as_bytes();
         if docker_ps::is_header(bytes) {
-            table = Table::Docker(Layout::from_header(&line.text));
-            continue;
+            self.table = Table::Docker(Layout::from_header(&line.text));
+            self.junk = 0;
+            return;
         }
         if kubectl_get::is_header(bytes) {
-            table = Table::Kubectl(Layout::from_header(&line.text), namespace_hint.clone());
-            continue;
+            self.table =
+                Table::Kubectl(Layout::from_header(&line.text), self.namespace_hint.clone());
+            self.junk = 0;
+            return;
         }
         // Another kind's header (`kubectl get all` prints services and
         // deployments after the pods) ends the table.
-        if is_other_header(&line.text) {
-            table = Table::None;
-            continue;
+        if !matches!(self.table, Table::None) && is_other_header(&line.text) {
+            self.table = Table::None;
+            return;
         }
-        let outcome = match &table {
+        let outcome = match &self.table {
             Table::Docker(layout) => docker_ps::row(layout, &line),
             Table::Kubectl(layout, ns) => kubectl_get::row(layout, &line, ns.as_deref()),
             Table::None => RowOutcome::NotARow,
         };
         let outcome = match outcome {
-            RowOutcome::NotARow => match docker_ps::headerless_row(&line) {
+            RowOutcome::NotARow if self.headerless => match docker_ps::headerless_row(&line) {
                 RowOutcome::NotARow => {
-                    kubectl_get::headerless_row(&line, namespace_hint.as_deref())
+                    kubectl_get::headerless_row(&line, self.namespace_hint.as_deref())
                 }
                 row => row,
             },
@@ -371,19 +490,22 @@ pub(crate) fn parse(chunk: Chunk<'_>) -> Parsed {
         };
         match outcome {
             RowOutcome::Row(obs, diags) => {
-                parsed.observations.push(*obs);
-                parsed.diagnostics.extend(diags);
+                self.junk = 0;
+                self.parsed.observations.push(*obs);
+                self.parsed.diagnostics.extend(diags);
             }
-            RowOutcome::Cut(diag) => parsed.diagnostics.push(diag),
+            RowOutcome::Cut(diag) => self.parsed.diagnostics.push(diag),
             RowOutcome::NotARow => {
+                if !line.text.trim().is_empty() {
+                    self.junk += 1;
+                }
                 if let Some(cmd) = command(&line.text) {
-                    namespace_hint = cmd.namespace;
-                    table = Table::None;
+                    self.namespace_hint = cmd.namespace;
+                    self.table = Table::None;
                 }
             }
         }
     }
-    parsed
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@
 //!   admission failures) also go to `pod_reason`;
 //! - `status` follows what kubectl took the word from: a waiting reason →
 //!   `waiting`, a terminated reason or code → `terminated`; kubectl's own
-//!   words `Terminating` and `NotReady` mean containers still run → `running`.
+//!   word `NotReady` means containers still run → `running`; `Terminating`
+//!   (the pod is being deleted) leaves their state unknown and says so.
 //!
 //! READY `a/b` gives `ready` true iff `a == b` and `b > 0`: a pod with no
 //! containers counted is not called ready.
@@ -33,8 +34,8 @@ use nom::{
     sequence::{delimited, preceded, separated_pair},
 };
 
-use super::listing::{self, Layout, Line, RowOutcome};
-use super::{Chunk, Diagnostic, Parsed};
+use super::{self as listing, Layout, Line, RowOutcome};
+use crate::format::{Chunk, Diagnostic, Parsed};
 use crate::model::{ContainerType, Observation, SourceFormat, State, Status};
 
 /// Parses one chunk: every `kubectl get pods` table in it, headerless rows
@@ -65,6 +66,11 @@ pub fn is_header(line: &[u8]) -> bool {
     }
     let layout = Layout::from_header(text);
     let names: Vec<&str> = layout.names().collect();
+    // `--output-watch-events` puts an EVENT column first.
+    let names = match names.first() {
+        Some(&"EVENT") => &names[1..],
+        _ => &names[..],
+    };
     let name_first = match names.first() {
         Some(&"NAME") => true,
         Some(&"NAMESPACE") => names.get(1) == Some(&"NAME"),
@@ -270,7 +276,9 @@ const POD_REASONS: &[&str] = &[
 /// The status a STATUS word stands for.
 fn word_status(w: &str) -> Status {
     match w {
-        "Running" | "Terminating" | "NotReady" => Status::Running,
+        "Running" | "NotReady" => Status::Running,
+        // The pod is being deleted: what its containers do is not in the row.
+        "Terminating" => Status::Unknown,
         "Pending" => Status::Waiting,
         "Succeeded" | "Failed" => Status::Terminated,
         "Unknown" | "NodeLost" => Status::Unknown,
@@ -297,6 +305,10 @@ fn is_pod_reason(w: &str) -> bool {
 }
 
 const PHASES: &[&str] = &["Pending", "Running", "Succeeded", "Failed", "Unknown"];
+
+/// Evidence (and a sentence of the summary) for a `Terminating` row.
+const TERMINATING: &str =
+    "note: the pod is being deleted (Terminating); its containers' state is not known from the row";
 
 /// Fills state, type, phase and pod reason from a STATUS cell.
 fn apply_status(text: &str, obs: &mut Observation) -> bool {
@@ -325,6 +337,9 @@ fn apply_status(text: &str, obs: &mut Observation) -> bool {
             }
             if !st.init && is_pod_reason(w) {
                 obs.pod_reason = Some(w.clone());
+            }
+            if w == "Terminating" {
+                obs.evidence.push(TERMINATING.to_string());
             }
         }
     }
@@ -462,7 +477,19 @@ fn pod_name(s: &str) -> bool {
 /// Reads one line below a pod table header.
 pub(crate) fn row(layout: &Layout, line: &Line<'_>, namespace: Option<&str>) -> RowOutcome {
     let text = line.text.as_ref();
-    let first = text.split_whitespace().next().unwrap_or_default();
+    let mut words = text.split_whitespace();
+    let mut first = words.next().unwrap_or_default();
+    // `--output-watch-events`: ADDED, MODIFIED, DELETED before the name.
+    let event = layout.columns.first().is_some_and(|c| c.name == "EVENT");
+    if event {
+        if !matches!(
+            first,
+            "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR"
+        ) {
+            return RowOutcome::NotARow;
+        }
+        first = words.next().unwrap_or_default();
+    }
     // Rows open with a namespace or a pod name, both DNS names.
     if !pod_name(first) {
         return RowOutcome::NotARow;
@@ -777,7 +804,9 @@ mod tests {
             (o.state.status, o.pod_reason.as_deref()),
             (Status::Terminated, Some("Evicted"))
         );
-        assert_eq!(status_of("Terminating").state.status, Status::Running);
+        let o = status_of("Terminating");
+        assert_eq!(o.state.status, Status::Unknown);
+        assert!(o.evidence.iter().any(|e| e.contains("being deleted")));
         assert_eq!(status_of("NotReady").state.status, Status::Running);
         assert_eq!(status_of("Unknown").state.status, Status::Unknown);
         assert_eq!(status_of("Pending").state.status, Status::Waiting);
@@ -802,6 +831,9 @@ mod tests {
         assert!(is_header(b"NAME   READY   STATUS   RESTARTS   AGE"));
         assert!(is_header(b"NAMESPACE   NAME   READY   STATUS   RESTARTS   AGE   IP   NODE   NOMINATED NODE   READINESS GATES"));
         assert!(!is_header(b"NAME   READY   UP-TO-DATE   AVAILABLE   AGE"));
+        assert!(is_header(
+            b"EVENT      NAME   READY   STATUS   RESTARTS   AGE"
+        ));
         assert!(!is_header(b"NAME is READY with STATUS and RESTARTS"));
         assert!(is_headerless_row(
             b"kube-proxy-dh776   0/1   RunContainerError   1 (4s ago)   5s"

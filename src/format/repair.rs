@@ -1,0 +1,639 @@
+//! Whole-paste repairs made before detection, for damage that hides every
+//! line's shape from the parsers: a quoted reply (`> ` before each line),
+//! lines a terminal wrapped at its width, and a describe paste whose white
+//! space was collapsed onto one line. Each repair keeps, for every line it
+//! writes, the original line and offset it came from, so records and
+//! errors still point into the input as given ([`Repaired::remap`]).
+//!
+//! Repairs run only on inputs up to [`REPAIR_MAX`] (pastes are small) and
+//! only when their damage is there: an undamaged input is returned as
+//! `None` and parsed as it is.
+
+use super::{Diagnostic, Parsed};
+
+/// Inputs larger than this are never repaired.
+pub const REPAIR_MAX: usize = 4 << 20;
+
+/// A repaired text and where each of its lines came from.
+#[derive(Debug)]
+pub struct Repaired {
+    pub text: Vec<u8>,
+    /// Per line of `text`: (1-based line, byte offset) in the original.
+    origin: Vec<(u64, u64)>,
+}
+
+impl Repaired {
+    /// Points the lines and offsets of what was parsed from `text` (as a
+    /// whole chunk starting at `base`) back into the original input.
+    pub fn remap(&self, parsed: &mut Parsed, base: u64) {
+        let at = |line: u64| {
+            let i = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
+            self.origin.get(i).or(self.origin.last()).copied()
+        };
+        for o in &mut parsed.observations {
+            if let Some((line, off)) = at(o.line).filter(|_| o.line > 0) {
+                o.line = line;
+                o.offset = base + off;
+            }
+        }
+        for d in &mut parsed.diagnostics {
+            remap_diag(d, &at);
+        }
+    }
+}
+
+fn remap_diag(d: &mut Diagnostic, at: &dyn Fn(u64) -> Option<(u64, u64)>) {
+    if d.line > 0
+        && let Some((line, _)) = at(d.line)
+    {
+        d.line = line;
+    }
+}
+
+/// One line being repaired.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    origin: (u64, u64),
+}
+
+/// Repairs `text` when it is damaged in a way this module knows.
+pub fn repair(text: &[u8]) -> Option<Repaired> {
+    if text.len() > REPAIR_MAX {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    let mut lines = Vec::new();
+    let mut off = 0u64;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let body = raw.trim_end_matches('\n');
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        lines.push(Line {
+            text: body.to_string(),
+            origin: (i as u64 + 1, off),
+        });
+        off += raw.len() as u64;
+    }
+    let mut changed = false;
+    for _ in 0..4 {
+        if !unquote(&mut lines) {
+            break;
+        }
+        changed = true;
+    }
+    // Table rows are often as long as each other: a table is never unwrapped.
+    let table = !super::listing::header_starts(text.as_bytes()).is_empty()
+        || lines
+            .iter()
+            .any(|l| super::kubectl_get::is_headerless_row(l.text.as_bytes()));
+    if !table {
+        changed |= unwrap(&mut lines);
+    }
+    changed |= split_collapsed_describe(&mut lines);
+    changed |= split_collapsed_json(&mut lines);
+    changed |= split_collapsed_listing(&mut lines);
+    if !changed {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(lines.len());
+    for l in &lines {
+        out.extend_from_slice(l.text.as_bytes());
+        out.push(b'\n');
+        origin.push(l.origin);
+    }
+    Some(Repaired { text: out, origin })
+}
+
+/// A quoted reply or a commented-out paste: nearly every non-blank line
+/// starts with `>` (or `# `). One level of marks (and the space after
+/// each) is taken off.
+fn unquote(lines: &mut [Line]) -> bool {
+    let nonblank = lines.iter().filter(|l| !l.text.trim().is_empty()).count();
+    if nonblank < 2 {
+        return false;
+    }
+    for mark in [">", "# "] {
+        let quoted = lines
+            .iter()
+            .filter(|l| {
+                let t = l.text.trim_start();
+                t.starts_with(mark) || (mark == "# " && t == "#")
+            })
+            .count();
+        if quoted * 10 < nonblank * 9 {
+            continue;
+        }
+        let mark = mark.trim_end();
+        for l in lines.iter_mut() {
+            let t = l.text.trim_start();
+            if let Some(rest) = t.strip_prefix(mark) {
+                l.text = rest.strip_prefix(' ').unwrap_or(rest).to_string();
+            }
+        }
+        return true;
+    }
+    false
+}
+
+/// Lines a terminal cut at its width: at least two lines are exactly as
+/// long as the longest (at least 60 columns), and each such line is joined
+/// with the next.
+fn unwrap(lines: &mut Vec<Line>) -> bool {
+    let widths: Vec<usize> = lines.iter().map(|l| l.text.chars().count()).collect();
+    let Some(&w) = widths.iter().max() else {
+        return false;
+    };
+    let full = widths.iter().filter(|&&n| n == w).count();
+    let near = widths.iter().filter(|&&n| n + 6 >= w && n < w).count();
+    if w < 60 || full < 2 || near > full {
+        return false;
+    }
+    // A piece a terminal carried over starts inside a value: not blank,
+    // not indented, not a new key, brace or list item.
+    let carried = |l: &Line| {
+        let t = l.text.as_str();
+        !t.is_empty()
+            && !t.starts_with([' ', '\t', '{', '}', '[', ']', '"', '-', '#', '$'])
+            && !starts_with_key(t)
+    };
+    let joins: Vec<bool> = (0..lines.len())
+        .map(|i| widths[i] == w && lines.get(i + 1).is_some_and(carried))
+        .collect();
+    if joins.iter().filter(|&&j| j).count() < 2 {
+        return false;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut joining = false;
+    for (l, join) in lines.drain(..).zip(joins) {
+        if joining && let Some(prev) = out.last_mut() {
+            prev.text.push_str(&l.text);
+        } else {
+            out.push(l);
+        }
+        joining = join;
+    }
+    *lines = out;
+    true
+}
+
+/// `Key:` or `Two Words:` followed by a blank or the end: a field line.
+fn starts_with_key(t: &str) -> bool {
+    let Some(colon) = t.find(':') else {
+        return false;
+    };
+    let key = &t[..colon];
+    !key.is_empty()
+        && key.len() <= 40
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
+        && t[colon + 1..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || c == '\t')
+}
+
+/// JSON collapsed onto one line with the prompt and command before it
+/// (`$ docker inspect web [ { "Id": …`): the JSON is put on a line of its
+/// own so that it starts a line, as the JSON reader expects.
+fn split_collapsed_json(lines: &mut Vec<Line>) -> bool {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines.drain(..) {
+        let open = (l.text.len() >= 160)
+            .then(|| {
+                ["[ {", "[{", "{ \"", "{\""]
+                    .iter()
+                    .filter_map(|p| l.text.find(p))
+                    .min()
+            })
+            .flatten()
+            .filter(|&i| i > 0 && l.text[..i].trim_end().len() == i - 1);
+        match open {
+            Some(i) => {
+                changed = true;
+                out.push(Line {
+                    text: l.text[..i].trim_end().to_string(),
+                    origin: l.origin,
+                });
+                // `[ { "Id"` → `[` and `{"Id"`: the shapes detection knows.
+                let mut rest = &l.text[i..];
+                if let Some(r) = rest.strip_prefix('[') {
+                    out.push(Line {
+                        text: "[".to_string(),
+                        origin: l.origin,
+                    });
+                    rest = r.trim_start();
+                }
+                let rest = match rest.strip_prefix('{') {
+                    Some(r) => format!("{{{}", r.trim_start()),
+                    None => rest.to_string(),
+                };
+                out.push(Line {
+                    text: rest,
+                    origin: l.origin,
+                });
+            }
+            None => out.push(l),
+        }
+    }
+    *lines = out;
+    changed
+}
+
+/// A `kubectl get pods` or `docker ps` listing collapsed onto one line: a
+/// line starts again at each header, at each row (found by its shape: a
+/// pod name before a READY `a/b`, a STATUS word and a RESTARTS count; a
+/// 12- or 64-digit container ID) and at each prompt.
+fn split_collapsed_listing(lines: &mut Vec<Line>) -> bool {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines.drain(..) {
+        match split_listing_line(&l.text) {
+            Some(pieces) => {
+                changed = true;
+                out.extend(pieces.into_iter().map(|text| Line {
+                    text,
+                    origin: l.origin,
+                }));
+            }
+            None => out.push(l),
+        }
+    }
+    *lines = out;
+    changed
+}
+
+fn split_listing_line(s: &str) -> Option<Vec<String>> {
+    if s.len() < 100 {
+        return None;
+    }
+    let toks = super::listing::words(s);
+    // `words` counts runes; byte starts are wanted here.
+    let byte_at: Vec<usize> = {
+        let idx: Vec<usize> = s.char_indices().map(|(b, _)| b).collect();
+        toks.iter().map(|&(r, _)| idx[r]).collect()
+    };
+    let mut starts = Vec::new();
+    let mut header_cols = 0usize;
+    for pat in [
+        "EVENT NAMESPACE NAME READY STATUS",
+        "EVENT NAME READY STATUS",
+        "NAMESPACE NAME READY STATUS",
+        "NAME READY STATUS",
+        "CONTAINER ID IMAGE",
+    ] {
+        if let Some(i) = s.find(pat)
+            && !starts.iter().any(|&j: &usize| j <= i && i < j + 20)
+        {
+            starts.push(i);
+            if pat.ends_with("READY STATUS") && header_cols == 0 {
+                header_cols = pat.split(' ').count() - 3;
+            }
+        }
+    }
+    let ready = |t: &str| {
+        t.split_once('/').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && (a.bytes().chain(b.bytes())).all(|c| c.is_ascii_digit())
+        })
+    };
+    let podish = |t: &str| {
+        !t.is_empty()
+            && t.bytes().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.' || c == b'/'
+            })
+    };
+    let hex_id = |t: &str| {
+        (t.len() == 12 || t.len() == 64)
+            && t.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    };
+    let mut rows = 0;
+    let mut last_id = usize::MAX;
+    for k in 0..toks.len() {
+        let t = toks[k].1;
+        if ready(t)
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| n.1.starts_with(|c: char| c.is_ascii_uppercase()))
+            && toks
+                .get(k + 2)
+                .is_some_and(|n| n.1.bytes().all(|c| c.is_ascii_digit()))
+        {
+            let back = header_cols.max(1);
+            if k >= back && podish(toks[k - 1].1) {
+                starts.push(byte_at[k - back]);
+                rows += 1;
+            }
+        } else if hex_id(t) && last_id.wrapping_add(1) != k {
+            starts.push(byte_at[k]);
+            last_id = k;
+            rows += 1;
+        } else if t.len() <= 60 && t.ends_with(['$', '#', '%']) && toks.get(k + 1).is_some() {
+            starts.push(byte_at[k]);
+        }
+    }
+    if rows < 2 && !(rows == 1 && starts.len() >= 2) {
+        return None;
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    let mut pieces = Vec::new();
+    if starts[0] > 0 {
+        pieces.push(s[..starts[0]].trim_end().to_string());
+    }
+    for (k, &i) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(s.len());
+        pieces.push(s[i..end].trim().to_string());
+    }
+    Some(pieces)
+}
+
+/// describe labels and the level (in spaces) kubectl prints them at.
+const POD_LABELS: &[&str] = &[
+    "Name",
+    "Namespace",
+    "Priority",
+    "Priority Class Name",
+    "PriorityClassName",
+    "Runtime Class Name",
+    "Service Account",
+    "Node",
+    "Start Time",
+    "Labels",
+    "Annotations",
+    "Status",
+    "IP",
+    "IPs",
+    "Controlled By",
+    "Init Containers",
+    "Containers",
+    "Conditions",
+    "Volumes",
+    "QoS Class",
+    "Node-Selectors",
+    "Tolerations",
+    "Events",
+    "Nominated Node Name",
+];
+const CONTAINER_LABELS: &[&str] = &[
+    "Container ID",
+    "Image",
+    "Image ID",
+    "Port",
+    "Ports",
+    "Host Port",
+    "Host Ports",
+    "Command",
+    "Args",
+    "State",
+    "Last State",
+    "Ready",
+    "Restart Count",
+    "Limits",
+    "Requests",
+    "Liveness",
+    "Readiness",
+    "Startup",
+    "Environment",
+    "Environment Variables from",
+    "Environment Variables",
+    "Mounts",
+];
+const DETAIL_LABELS: &[&str] = &[
+    "Reason",
+    "Message",
+    "Exit Code",
+    "Signal",
+    "Started",
+    "Finished",
+];
+
+fn all_labels() -> impl Iterator<Item = &'static str> {
+    POD_LABELS
+        .iter()
+        .chain(CONTAINER_LABELS)
+        .chain(DETAIL_LABELS)
+        .copied()
+}
+
+/// Where a label ends at the colon `colon` of `s`: its start, or `None`.
+fn label_before(s: &str, colon: usize) -> Option<(usize, &'static str)> {
+    let head = &s[..colon];
+    all_labels()
+        .filter(|l| {
+            head.ends_with(l) && {
+                let start = colon - l.len();
+                start == 0 || s.as_bytes()[start - 1] == b' '
+            }
+        })
+        .max_by_key(|l| l.len())
+        .map(|l| (colon - l.len(), l))
+}
+
+/// A describe paste on one line (`Name: web Namespace: shop Containers:
+/// app: Container ID: …`): the line is cut before every label, and each
+/// piece gets the indentation kubectl gives its label.
+fn split_collapsed_describe(lines: &mut Vec<Line>) -> bool {
+    let mut changed = false;
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines.drain(..) {
+        match split_line(&l.text) {
+            Some(pieces) => {
+                changed = true;
+                out.extend(pieces.into_iter().map(|text| Line {
+                    text,
+                    origin: l.origin,
+                }));
+            }
+            None => out.push(l),
+        }
+    }
+    *lines = out;
+    changed
+}
+
+fn split_line(s: &str) -> Option<Vec<String>> {
+    if s.len() < 60 {
+        return None;
+    }
+    // Label starts (byte index, label).
+    let b = s.as_bytes();
+    let mut cuts: Vec<(usize, &'static str)> = Vec::new();
+    for (i, _) in s.match_indices(':') {
+        let after_ok = b.get(i + 1).is_none_or(|c| *c == b' ' || *c == b'\t');
+        if after_ok && let Some(hit) = label_before(s, i) {
+            cuts.push(hit);
+        }
+    }
+    let strong = cuts
+        .iter()
+        .filter(|(_, l)| {
+            matches!(
+                *l,
+                "State"
+                    | "Exit Code"
+                    | "Restart Count"
+                    | "Container ID"
+                    | "Containers"
+                    | "Last State"
+            )
+        })
+        .count();
+    if cuts.len() < 4 || strong < 2 {
+        return None;
+    }
+    // Container names: `name:` right before a container's first label.
+    let mut names = Vec::new();
+    for &(start, label) in &cuts {
+        if !matches!(label, "Container ID" | "Image") {
+            continue;
+        }
+        let head = s[..start].trim_end();
+        let word_start = head.rfind(' ').map_or(0, |i| i + 1);
+        let word = &head[word_start..];
+        if let Some(name) = word.strip_suffix(':')
+            && !name.is_empty()
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        {
+            names.push(word_start);
+        }
+    }
+    let mut starts: Vec<(usize, Option<&'static str>)> = cuts
+        .iter()
+        .map(|&(i, l)| (i, Some(l)))
+        .chain(names.iter().map(|&i| (i, None)))
+        .collect();
+    starts.sort_unstable_by_key(|&(i, _)| i);
+    starts.dedup_by_key(|&mut (i, _)| i);
+    let mut pieces = Vec::new();
+    if starts[0].0 > 0 {
+        pieces.push(s[..starts[0].0].trim_end().to_string());
+    }
+    let mut in_container = false;
+    let mut in_state = false;
+    for (k, &(i, label)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(s.len(), |n| n.0);
+        let piece = s[i..end].trim();
+        let level = match label {
+            None => {
+                in_container = true;
+                in_state = false;
+                2
+            }
+            Some(l)
+                if POD_LABELS.contains(&l) && !(in_container && matches!(l, "Status" | "IP")) =>
+            {
+                in_container = false;
+                in_state = false;
+                0
+            }
+            Some(l) if DETAIL_LABELS.contains(&l) => {
+                if in_state {
+                    6
+                } else if in_container {
+                    4
+                } else {
+                    0
+                }
+            }
+            Some(l) => {
+                in_state = matches!(l, "State" | "Last State");
+                if in_container { 4 } else { 0 }
+            }
+        };
+        pieces.push(format!("{}{piece}", " ".repeat(level)));
+    }
+    Some(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(s: &str) -> String {
+        String::from_utf8(repair(s.as_bytes()).unwrap().text).unwrap()
+    }
+
+    #[test]
+    fn quoted_reply_loses_its_marks() {
+        assert_eq!(
+            fixed("> Name: a\n> Namespace: b\n>\n"),
+            "Name: a\nNamespace: b\n\n"
+        );
+        assert!(repair(b"$ x\n> kubectl get pods\nNAME\n").is_none());
+        assert_eq!(
+            fixed("# NAME   READY\n# web    0/1\n#\n"),
+            "NAME   READY\nweb    0/1\n\n"
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_are_joined() {
+        let long = "x".repeat(100);
+        let text = format!(
+            "a\n{}\n{}\n{}\nb\n",
+            &long[..70],
+            &long[70..],
+            "y".repeat(70)
+        );
+        let text = text.replace(
+            &format!("\n{}\n", "y".repeat(70)),
+            &format!("\n{}\nz\n", "y".repeat(70)),
+        );
+        let out = fixed(&text);
+        assert!(out.contains(&long), "{out}");
+    }
+
+    #[test]
+    fn collapsed_describe_is_split_with_levels() {
+        let s = "Name: web Namespace: shop Containers: app: Container ID: docker://1 Image: nginx State: Waiting Reason: CrashLoopBackOff Last State: Terminated Reason: OOMKilled Exit Code: 137 Ready: False Restart Count: 4 Events: <none>";
+        let out = fixed(s);
+        assert!(
+            out.contains("\n  app:\n    Container ID: docker://1\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "\n    Last State: Terminated\n      Reason: OOMKilled\n      Exit Code: 137\n"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("\nNamespace: shop\n"), "{out}");
+    }
+
+    #[test]
+    fn collapsed_listings_are_split_into_rows() {
+        let s = "$ kubectl get pods NAME READY STATUS RESTARTS AGE web-1 0/1 CrashLoopBackOff 4 (47s ago) 5m db-0 1/1 Running 0 3d $ docker ps -a CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES 4b5a5b9c9f8e nginx \"/docker-entrypoint…\" 2 hours ago Exited (1) 2 hours ago web";
+        let out = fixed(s);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.contains(&"NAME READY STATUS RESTARTS AGE"), "{out}");
+        assert!(
+            lines.contains(&"web-1 0/1 CrashLoopBackOff 4 (47s ago) 5m"),
+            "{out}"
+        );
+        assert!(lines.contains(&"db-0 1/1 Running 0 3d"), "{out}");
+        assert!(
+            lines.contains(&"CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES"),
+            "{out}"
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with("4b5a5b9c9f8e nginx")),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn remap_points_back() {
+        let r = repair(b"> Name: a\n> Namespace: b\n").unwrap();
+        let mut p = Parsed::default();
+        p.diagnostics.push(Diagnostic::error(2, "x"));
+        r.remap(&mut p, 0);
+        assert_eq!(p.diagnostics[0].line, 2);
+    }
+}
