@@ -81,6 +81,11 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         render,
         filter,
         forced: args.input_format.map(|f| f.parser()),
+        forced_name: args
+            .input_format
+            .and_then(|f| clap::ValueEnum::to_possible_value(&f))
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default(),
         verbose: args.verbose,
     });
     let limits = Limits::from_args(&args.limits);
@@ -219,6 +224,7 @@ impl Writer<'_> {
             Err(out) => return self.emit(out),
         };
         let ranges = split::plan(parser, text.bytes());
+        let mut seen = Output::default();
         split::run(
             pool,
             ctx,
@@ -228,13 +234,19 @@ impl Writer<'_> {
             &ranges,
             1,
             offset,
-            &mut |out| self.emit(out),
+            offset,
+            &mut |out| {
+                seen.absorb(&out);
+                self.emit(out)
+            },
         )?;
         // Bytes were counted piece by piece, for a live throughput.
-        self.emit(Output {
+        let mut done = Output {
             files: 1,
             ..Output::default()
-        })
+        };
+        done.notes.extend(work::found_nothing(ctx, &unit.path, unit.named, &seen));
+        self.emit(done)
     }
 
     fn stream(

@@ -142,12 +142,7 @@ pub fn run(
         let enough = r.buf.len() >= HEAD_LEN || r.eof;
         if enough || r.idle {
             let verdict = match ctx.forced {
-                Some(p) => match memchr::memchr(0, &r.buf[..r.buf.len().min(HEAD_LEN)]) {
-                    Some(pos) => {
-                        Detection::NotADump(format!("binary data (NUL byte at offset {pos})"))
-                    }
-                    None => Detection::Dump(p),
-                },
+                Some(p) => super::work::forced(p, &r.buf),
                 None => detect::detect(&r.buf),
             };
             match verdict {
@@ -178,8 +173,11 @@ pub fn run(
 
     let mut line = 1u64;
     let mut offset = r.decoder.skipped();
+    // Where the line holding `offset` starts: a batch may be cut mid-line.
+    let mut line_offset = offset;
     let mut counted = 0u64;
     let mut retry_at = 0usize;
+    let mut seen = Output::default();
     loop {
         // Everything up to the last record start is complete; at the end
         // of input, everything is.
@@ -229,7 +227,9 @@ pub fn run(
                 &ranges,
                 line,
                 offset,
+                line_offset,
                 &mut |mut out| {
+                    seen.absorb(&out);
                     // Byte counts follow the raw stream, told once per batch.
                     out.bytes = if first { raw_now } else { 0 };
                     first = false;
@@ -237,6 +237,9 @@ pub fn run(
                 },
             )?;
             counted = r.raw_bytes;
+            if let Some(k) = memchr::memrchr(b'\n', text.bytes()) {
+                line_offset = offset + k as u64 + 1;
+            }
             offset += cut as u64;
             flush()?;
         } else if !r.eof && r.buf.len() as u64 > limits.member {
@@ -268,6 +271,9 @@ pub fn run(
             kind: super::work::NoteKind::Error,
             message: e,
         });
+    } else {
+        done.notes
+            .extend(super::work::found_nothing(ctx, &path, true, &seen));
     }
     emit(done)?;
     flush()
