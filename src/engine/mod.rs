@@ -63,7 +63,7 @@ enum Item {
 /// failures to write the output (a closed pipe among them: the caller ends
 /// quietly).
 pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
-    let jobs = args.jobs.unwrap_or(0);
+    let jobs = cap_jobs(args.jobs.unwrap_or(0));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("exitparse-{i}"))
@@ -117,6 +117,25 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         let _ = producer.join();
     }
     result
+}
+
+/// Worker threads per core at most: more only adds stacks and switching
+/// (parsing is CPU-bound), and a million threads never start at all.
+const JOBS_PER_CORE: usize = 8;
+
+/// `--jobs` within [`JOBS_PER_CORE`] times the cores (0: rayon's default,
+/// one per core). A request above the cap is told and lowered.
+fn cap_jobs(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let cap = cores * JOBS_PER_CORE;
+    if jobs > cap {
+        diag::remark(&format!(
+            "--jobs {jobs} lowered to {cap} ({JOBS_PER_CORE} per core on {cores} cores)"
+        ));
+        cap
+    } else {
+        jobs
+    }
 }
 
 /// The producer: turns what [`input::discover`] finds into [`Item`]s.

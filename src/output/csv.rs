@@ -41,7 +41,26 @@ pub const COLUMNS: [&str; 31] = [
 ];
 
 /// CSV rows; null values are empty cells.
-pub struct Csv;
+pub struct Csv {
+    /// `--csv-raw`: no formula guard.
+    pub raw: bool,
+}
+
+/// A cell a spreadsheet would run as a formula (OWASP's list: `=`, `+`,
+/// `-`, `@`, tab, carriage return first) gets a leading `'`, which shows
+/// the text as typed. A bundle's pod may be named `=HYPERLINK(…)`.
+/// Plain numbers are left alone: `-1` is an exit code, not a formula.
+fn guard(cell: String) -> String {
+    let risky = matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if risky && cell.parse::<i64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
 
 fn write_row<I, S>(out: &mut Vec<u8>, cells: I)
 where
@@ -116,6 +135,25 @@ impl StreamFormat for Csv {
                 .map(|t| t.to_string())
                 .unwrap_or_default(),
         ];
-        write_row(out, cells);
+        if self.raw {
+            write_row(out, cells);
+        } else {
+            write_row(out, cells.map(guard));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guard;
+
+    #[test]
+    fn formula_cells_are_quoted_numbers_are_not() {
+        for bad in ["=HYPERLINK(\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(guard(bad.to_string()), format!("'{bad}"));
+        }
+        for ok in ["-1", "137", "", "plain", "a=b"] {
+            assert_eq!(guard(ok.to_string()), ok);
+        }
     }
 }
