@@ -101,6 +101,10 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         let (pool, ctx, budget) = (pool.clone(), ctx.clone(), budget.clone());
         std::thread::Builder::new()
             .name("exitparse-input".into())
+            // Nested archives recurse a few frames per level, up to
+            // `archive::DEPTH_CAP` levels; room to spare, touched only
+            // as deep as an input really goes.
+            .stack_size(INPUT_STACK)
             .spawn(move || produce(&paths, limits, &pool, &ctx, &budget, tx))?
     };
 
@@ -118,6 +122,9 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
     }
     result
 }
+
+/// Stack of the input thread (see `input::archive::DEPTH_CAP`).
+const INPUT_STACK: usize = 64 << 20;
 
 /// Worker threads per core at most: more only adds stacks and switching
 /// (parsing is CPU-bound), and a million threads never start at all.
@@ -170,6 +177,11 @@ fn produce(
                 Item::Done(out)
             }
             Found::Skipped { path, why } => Item::Done(Output::skipped(ctx, path, &why, 0)),
+            Found::Note { path, message } => {
+                let mut out = Output::notice(path, message, 0);
+                out.files = 0;
+                Item::Done(out)
+            }
         };
         tx.send(item).is_ok()
     };
