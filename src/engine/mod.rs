@@ -301,6 +301,12 @@ impl Writer<'_> {
 
     /// Tells `out`'s diagnostics, then writes its records.
     fn emit(&mut self, out: Output) -> io::Result<()> {
+        // Records before a diagnostic are out before it: on one terminal
+        // the order reads right, and nothing written is held back should
+        // the run end abnormally after it.
+        if !out.notes.is_empty() {
+            self.out.flush()?;
+        }
         for note in &out.notes {
             self.progress.suspend(|| match note.kind {
                 NoteKind::Error => diag::error(&note.path, note.line, &note.message),

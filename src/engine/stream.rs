@@ -242,6 +242,18 @@ pub fn run(
             }
             offset += cut as u64;
             flush()?;
+        } else if let Some(at) = runaway_line(parser, &r.buf) {
+            // A line-based dump has no line this long: it is held no further.
+            let line = line + split::count_lines(&r.buf[..at]);
+            let mut out = Output::problem(
+                path.clone(),
+                format!(
+                    "line {line} is longer than {} MiB, which no dump has; rest of input skipped",
+                    MAX_LINE >> 20
+                ),
+            );
+            out.files = 1;
+            return emit(out);
         } else if !r.eof && r.buf.len() as u64 > limits.member {
             // A listing offers no record boundaries; a runaway one must
             // not take all memory.
@@ -277,6 +289,23 @@ pub fn run(
     }
     emit(done)?;
     flush()
+}
+
+/// The longest line a line-based dump may have. JSON may be one line of
+/// any length (it is cut at its elements instead).
+const MAX_LINE: usize = 16 << 20;
+
+/// Where a line longer than [`MAX_LINE`] starts at the end of `buf`, for
+/// parsers that read lines (describe, listings, YAML).
+fn runaway_line(parser: format::Parser, buf: &[u8]) -> Option<usize> {
+    if parser == format::Parser::Json || buf.len() <= MAX_LINE {
+        return None;
+    }
+    let tail = &buf[buf.len() - MAX_LINE - 1..];
+    match memchr::memrchr(b'\n', tail) {
+        Some(_) => None,
+        None => Some(memchr::memrchr(b'\n', &buf[..buf.len() - tail.len()]).map_or(0, |k| k + 1)),
+    }
 }
 
 fn read_error(r: &mut Reading) -> Option<String> {
