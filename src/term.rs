@@ -140,7 +140,9 @@ mod tests {
         assert_eq!(sanitize("a\x1b[31mb\nc\r\u{9b}d"), "a [31mb c  d");
         assert_eq!(sanitize("plain"), "plain");
         assert_eq!(sanitize("x\u{202E}y"), "x y");
-        for c in ['\u{200B}', '\u{200F}', '\u{061C}', '\u{2028}', '\u{2029}', '\u{FEFF}'] {
+        for c in [
+            '\u{200B}', '\u{200F}', '\u{061C}', '\u{2028}', '\u{2029}', '\u{FEFF}',
+        ] {
             assert_eq!(sanitize(&format!("a{c}b")), "a b", "U+{:04X}", c as u32);
         }
     }

@@ -276,7 +276,8 @@ impl Writer<'_> {
             files: 1,
             ..Output::default()
         };
-        done.notes.extend(work::found_nothing(ctx, &unit.path, unit.named, &seen));
+        done.notes
+            .extend(work::found_nothing(ctx, &unit.path, unit.named, &seen));
         self.emit(done)
     }
 

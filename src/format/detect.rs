@@ -76,6 +76,16 @@ fn is_binary_byte(b: u8) -> bool {
 /// NUL in a long dump (a capture glitch) does not make it binary; UTF-16
 /// without a BOM, an image or a compressed file does.
 pub fn binary(head: &[u8]) -> Option<String> {
+    // A run of NULs at the end is a hole (a sparse or preallocated file, a
+    // crash before the rest was written), not content.
+    let end = head.iter().rposition(|&b| b != 0).map_or(0, |k| k + 1);
+    if end == 0 && !head.is_empty() {
+        return Some(format!(
+            "binary data (the first {} bytes are all NUL)",
+            head.len()
+        ));
+    }
+    let head = &head[..end];
     let count = head.iter().filter(|&&b| is_binary_byte(b)).count();
     if count == 0 || count * 1024 <= head.len() * BINARY_PER_KIB {
         return None;

@@ -576,6 +576,14 @@ impl<'s> Walker<'s> {
     /// A member whose reading broke after `head` (all there is of it).
     fn whole(&mut self, path: String, head: Vec<u8>, cut: Option<io::Error>, named: bool) -> Flow {
         match self.verdict(&path, &head, named) {
+            // Passed over, but the archive still broke here: say so.
+            Some(Flow::Continue) => match cut {
+                Some(e) => {
+                    let what = format!("cut short after {} bytes of this member", head.len());
+                    self.io_problem(&path, &what, &e)
+                }
+                None => Flow::Continue,
+            },
             Some(flow) => flow,
             None => self.unit(path, Bytes::Owned(head), cut, named),
         }

@@ -58,7 +58,11 @@ impl<R: BufRead> Members<R> {
             len += n as u64;
             inner.consume(n);
         }
-        let what = if zeros { "zero bytes" } else { "bytes of trailing data" };
+        let what = if zeros {
+            "zero bytes"
+        } else {
+            "bytes of trailing data"
+        };
         *self.trailer.borrow_mut() = Some(format!(
             "{len} {what} after the end of the gzip data ignored ({} bytes decompressed before them)",
             self.out

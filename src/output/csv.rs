@@ -40,11 +40,11 @@ pub const COLUMNS: [&str; 31] = [
     "exited_at",
 ];
 
-/// CSV rows; null values are empty cells.
-pub struct Csv {
-    /// `--csv-raw`: no formula guard.
-    pub raw: bool,
-}
+/// CSV rows; null values are empty cells; formula cells guarded.
+pub struct Csv;
+
+/// `--csv-raw`: CSV rows without the formula guard.
+pub struct CsvRaw;
 
 /// A cell a spreadsheet would run as a formula (OWASP's list: `=`, `+`,
 /// `-`, `@`, tab, carriage return first) gets a leading `'`, which shows
@@ -89,12 +89,33 @@ fn num<T: ToString>(v: Option<T>) -> String {
 
 impl StreamFormat for Csv {
     fn header(&self) -> Option<Vec<u8>> {
-        let mut out = Vec::new();
-        write_row(&mut out, COLUMNS);
-        Some(out)
+        Some(header())
     }
 
     fn render(&self, record: &Record, out: &mut Vec<u8>) {
+        write_row(out, cells(record).map(guard));
+    }
+}
+
+impl StreamFormat for CsvRaw {
+    fn header(&self) -> Option<Vec<u8>> {
+        Some(header())
+    }
+
+    fn render(&self, record: &Record, out: &mut Vec<u8>) {
+        write_row(out, cells(record));
+    }
+}
+
+fn header() -> Vec<u8> {
+    let mut out = Vec::new();
+    write_row(&mut out, COLUMNS);
+    out
+}
+
+/// The cells of one row, in [`COLUMNS`] order.
+fn cells(record: &Record) -> [String; 31] {
+    {
         let o = &record.observation;
         let c = &record.classification;
         let last: Option<&State> = o.last_state.as_ref();
@@ -135,11 +156,7 @@ impl StreamFormat for Csv {
                 .map(|t| t.to_string())
                 .unwrap_or_default(),
         ];
-        if self.raw {
-            write_row(out, cells);
-        } else {
-            write_row(out, cells.map(guard));
-        }
+        cells
     }
 }
 
@@ -149,7 +166,14 @@ mod tests {
 
     #[test]
     fn formula_cells_are_quoted_numbers_are_not() {
-        for bad in ["=HYPERLINK(\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+        for bad in [
+            "=HYPERLINK(\"x\")",
+            "+1+2",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
             assert_eq!(guard(bad.to_string()), format!("'{bad}"));
         }
         for ok in ["-1", "137", "", "plain", "a=b"] {

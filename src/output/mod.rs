@@ -68,9 +68,8 @@ pub fn mode_for(args: &RunArgs) -> Mode {
     match args.format {
         OutputFormat::Jsonl => Mode::Stream(Box::new(Jsonl)),
         OutputFormat::Json => Mode::Collect(Box::new(json::JsonArray::default())),
-        OutputFormat::Csv => Mode::Stream(Box::new(csv::Csv {
-            raw: args.csv_raw,
-        })),
+        OutputFormat::Csv if args.csv_raw => Mode::Stream(Box::new(csv::CsvRaw)),
+        OutputFormat::Csv => Mode::Stream(Box::new(csv::Csv)),
         OutputFormat::Table => Mode::Collect(Box::new(table::Table::new(
             crate::term::color_enabled(),
             crate::term::stdout_width(),

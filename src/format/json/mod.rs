@@ -799,7 +799,11 @@ pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
                 seen = pos;
                 // Cut at the line's start when only indentation precedes the
                 // brace, so the piece knows where the object's line begins.
-                let cut = if bytes[ls..pos].iter().rev().all(|c| matches!(c, b' ' | b'\t')) {
+                let cut = if bytes[ls..pos]
+                    .iter()
+                    .rev()
+                    .all(|c| matches!(c, b' ' | b'\t'))
+                {
                     ls
                 } else {
                     pos
