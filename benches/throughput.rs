@@ -4,6 +4,9 @@
 //!   (read, split, parse, classify, render to a sink), `--jobs 1` and all
 //!   cores, and the describe parser alone on one core;
 //! - `json/*`: a docker inspect array, same;
+//! - `json_one_line/*`: a 64 MB docker inspect array on one line (`jq -c`),
+//!   which once took quadratic time (issue 14): same MB/s as the indented
+//!   array, or it has regressed;
 //! - `read/*`: memory map versus plain read of the same file.
 //!
 //! `scripts/bench.sh` is the one-run comparison against grep/ripgrep/jq.
@@ -96,6 +99,18 @@ fn json(c: &mut Criterion) {
     parser_alone(c, "json", &path, Parser::Json);
 }
 
+fn json_one_line(c: &mut Criterion) {
+    let pretty = input(dumps::Kind::Docker, 64 * MB);
+    let path = pretty.with_file_name("docker-64M-one-line.json");
+    if !path.exists() {
+        let text = std::fs::read(&pretty).expect("bench input");
+        let value: serde_json::Value = serde_json::from_slice(&text).expect("synth JSON");
+        std::fs::write(&path, serde_json::to_vec(&value).expect("compact")).expect("write");
+    }
+    end_to_end(c, "json_one_line", &path);
+    parser_alone(c, "json_one_line", &path, Parser::Json);
+}
+
 fn read(c: &mut Criterion) {
     let path = input(dumps::Kind::Describe, 128 * MB);
     let len = std::fs::metadata(&path).expect("bench input").len();
@@ -119,5 +134,5 @@ fn read(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, describe, json, read);
+criterion_group!(benches, describe, json, json_one_line, read);
 criterion_main!(benches);

@@ -420,6 +420,11 @@ pub struct RunArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
 
+    /// CSV: write cells as they are, without the `'` that keeps a cell
+    /// starting with = + - @ tab or CR from running as a spreadsheet formula
+    #[arg(long)]
+    pub csv_raw: bool,
+
     /// Print counts instead of records (same as the `summary` subcommand)
     #[arg(long)]
     pub summary: bool,

@@ -6,6 +6,8 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use crate::term;
+
 static ERRORED: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicBool = AtomicBool::new(false);
 /// `--max-errors`; `u64::MAX` when not given.
@@ -50,9 +52,12 @@ pub fn errored() -> bool {
 }
 
 /// Formats a location: `PATH:LINE` (or `PATH` when the line is unknown).
+/// Names come from file systems and archives, so anything that could move
+/// a terminal's cursor or forge a line is written as a visible escape.
 pub fn location(path: &str, line: u64) -> String {
+    let path = term::escape(path);
     if line == 0 {
-        path.to_string()
+        path.into_owned()
     } else {
         format!("{path}:{line}")
     }
@@ -64,7 +69,11 @@ pub fn error(path: &str, line: u64, message: &str) {
     if !count_shown() {
         return;
     }
-    emit(&format!("exitparse: {}: {message}", location(path, line)));
+    emit(&format!(
+        "exitparse: {}: {}",
+        location(path, line),
+        term::escape(message)
+    ));
 }
 
 /// Reports something skipped on purpose; the exit status is unaffected.
@@ -73,8 +82,9 @@ pub fn notice(path: &str, line: u64, message: &str) {
         return;
     }
     emit(&format!(
-        "exitparse: {}: note: {message}",
-        location(path, line)
+        "exitparse: {}: note: {}",
+        location(path, line),
+        term::escape(message)
     ));
 }
 
@@ -83,7 +93,13 @@ pub fn fatal(message: &str) {
     ERRORED.store(true, Ordering::Relaxed);
     // Not counted against --max-errors: it may be the only line that says
     // why the run stopped.
-    emit(&format!("exitparse: {message}"));
+    emit(&format!("exitparse: {}", term::escape(message)));
+}
+
+/// Tells something about the whole run that is no error (a lowered
+/// setting); the exit status is unaffected.
+pub fn remark(message: &str) {
+    emit(&format!("exitparse: note: {}", term::escape(message)));
 }
 
 /// Counts one error; true when it is within `--max-errors`.

@@ -48,11 +48,52 @@ fn auto_color(
     tty && !no_color && !dumb
 }
 
-/// True for characters that must not reach a terminal from input data: C0
-/// and C1 controls (ESC starts colour and cursor sequences, CR overwrites a
-/// line) and the bidirectional overrides that reorder what is shown.
+/// True for characters that must not reach a terminal or a spreadsheet
+/// from input data: C0 and C1 controls (ESC starts colour and cursor
+/// sequences, CR overwrites a line, C1 CSI is ESC [ in one byte), the
+/// bidirectional marks and overrides that reorder what is shown (U+061C,
+/// U+200E/F, U+202A-E, U+2066-9), line and paragraph separators (U+2028/9:
+/// line breaks to many viewers) and the invisible characters that make two
+/// names look alike (zero-width space and joiners U+200B-D, word joiner and
+/// invisible operators U+2060-4, U+180E, the BOM U+FEFF).
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// `s` with every unsafe character written as a visible escape (`\n`,
+/// `\x1b`, `\u{202e}`), for names on stderr: a file called `a\nb` must
+/// neither forge a second diagnostic line nor be confused with `a b`. A
+/// backslash is doubled only when something was escaped, so ordinary
+/// Windows-style names read as they are.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `s` with every control character replaced by a space, so a hostile or
@@ -142,6 +183,21 @@ mod tests {
         assert_eq!(sanitize("a\x1b[31mb\nc\r\u{9b}d"), "a [31mb c  d");
         assert_eq!(sanitize("plain"), "plain");
         assert_eq!(sanitize("x\u{202E}y"), "x y");
+        for c in [
+            '\u{200B}', '\u{200F}', '\u{061C}', '\u{2028}', '\u{2029}', '\u{FEFF}',
+        ] {
+            assert_eq!(sanitize(&format!("a{c}b")), "a b", "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn escape_makes_names_visible_and_one_line() {
+        assert_eq!(escape("plain\\name"), "plain\\name");
+        assert_eq!(
+            escape("a\nexitparse: x\x1b]0;t\x07\u{9b}2J\u{202e}z\\"),
+            "a\\nexitparse: x\\x1b]0;t\\x07\\x9b2J\\u{202e}z\\\\"
+        );
+        assert_eq!(escape("\r\u{2028}\u{feff}"), "\\r\\u{2028}\\u{feff}");
     }
 
     #[test]
@@ -155,10 +211,12 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn nothing_unsafe_survives(s in "\\PC*|[\\x00-\\x1f\\x7f-\\u{9f}a-z\\u{202e}]*") {
+        fn nothing_unsafe_survives(s in "\\PC*|[\\x00-\\x1f\\x7f-\\u{9f}a-z\\u{202e}\\u{200b}\\u{2028}\\u{feff}]*") {
             let clean = sanitize(&s);
             proptest::prop_assert!(!clean.chars().any(is_unsafe));
             proptest::prop_assert_eq!(clean.chars().count(), s.chars().count());
+            let shown = escape(&s);
+            proptest::prop_assert!(!shown.chars().any(is_unsafe));
         }
 
         #[test]

@@ -430,7 +430,10 @@ fn named_binary_and_non_dump_files_are_errors() {
     let mut lines = run.stderr.lines();
     assert_eq!(
         lines.next().unwrap(),
-        format!("exitparse: {}: binary data (NUL byte at offset 10)", s(&b))
+        format!(
+            "exitparse: {}: binary data (3 control bytes in the first 13 bytes, the first at offset 10)",
+            s(&b)
+        )
     );
     assert!(lines.next().unwrap().starts_with(&format!(
         "exitparse: {}: no container-state dump found",

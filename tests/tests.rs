@@ -8,6 +8,7 @@ mod cli;
 mod describe;
 mod engine;
 mod grammar;
+mod hostile;
 mod kinds;
 mod listings;
 mod people;

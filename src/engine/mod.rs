@@ -93,7 +93,7 @@ pub fn run_redacted(
     redact: Option<Arc<Redactor>>,
     out: &mut dyn Write,
 ) -> io::Result<Report> {
-    let jobs = args.jobs.unwrap_or(0);
+    let jobs = cap_jobs(args.jobs.unwrap_or(0));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("exitparse-{i}"))
@@ -111,6 +111,11 @@ pub fn run_redacted(
         render,
         filter,
         forced: args.input_format.map(|f| f.parser()),
+        forced_name: args
+            .input_format
+            .and_then(|f| clap::ValueEnum::to_possible_value(&f))
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default(),
         verbose: args.verbose,
         redact,
         fail_on: FailOn::from_args(&args.fail_on).ok().flatten(),
@@ -129,6 +134,10 @@ pub fn run_redacted(
         let (pool, ctx, budget) = (pool.clone(), ctx.clone(), budget.clone());
         std::thread::Builder::new()
             .name("exitparse-input".into())
+            // Nested archives recurse a few frames per level, up to
+            // `archive::DEPTH_CAP` levels; room to spare, touched only
+            // as deep as an input really goes.
+            .stack_size(INPUT_STACK)
             .spawn(move || produce(&paths, shard, limits, &pool, &ctx, &budget, tx))?
     };
 
@@ -147,6 +156,28 @@ pub fn run_redacted(
         let _ = producer.join();
     }
     result.map(|()| writer.report)
+}
+
+/// Stack of the input thread (see `input::archive::DEPTH_CAP`).
+const INPUT_STACK: usize = 64 << 20;
+
+/// Worker threads per core at most: more only adds stacks and switching
+/// (parsing is CPU-bound), and a million threads never start at all.
+const JOBS_PER_CORE: usize = 8;
+
+/// `--jobs` within [`JOBS_PER_CORE`] times the cores (0: rayon's default,
+/// one per core). A request above the cap is told and lowered.
+fn cap_jobs(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let cap = cores * JOBS_PER_CORE;
+    if jobs > cap {
+        diag::remark(&format!(
+            "--jobs {jobs} lowered to {cap} ({JOBS_PER_CORE} per core on {cores} cores)"
+        ));
+        cap
+    } else {
+        jobs
+    }
 }
 
 /// The producer: turns what [`input::discover`] finds into [`Item`]s.
@@ -183,6 +214,11 @@ fn produce(
                 Item::Done(out)
             }
             Found::Skipped { path, why } => Item::Done(Output::skipped(ctx, path, &why, 0)),
+            Found::Note { path, message } => {
+                let mut out = Output::notice(path, message, 0);
+                out.files = 0;
+                Item::Done(out)
+            }
         };
         tx.send(item).is_ok()
     };
@@ -279,6 +315,7 @@ impl Writer<'_> {
         };
         let ranges = split::plan(parser, text.bytes());
         let mut holds = Holds::Nothing;
+        let mut seen = Output::default();
         split::run(
             pool,
             ctx,
@@ -288,19 +325,23 @@ impl Writer<'_> {
             &ranges,
             1,
             offset,
+            offset,
             &mut |out| {
                 holds.merge(&out.holds);
+                seen.absorb(&out);
                 self.emit(out, plain)
             },
         )?;
         // Bytes were counted piece by piece, for a live throughput.
-        let done = match holds.verdict().filter(|_| unit.named) {
+        let mut done = match holds.verdict().filter(|_| unit.named) {
             Some(why) => work::named_not_a_dump(&unit.path, why, 0),
             None => Output {
                 files: 1,
                 ..Output::default()
             },
         };
+        done.notes
+            .extend(work::found_nothing(ctx, &unit.path, unit.named, &seen));
         self.emit(done, plain)
     }
 
@@ -326,6 +367,12 @@ impl Writer<'_> {
     /// Tells `out`'s diagnostics, then writes its records. `plain`: its
     /// bytes are on-disk bytes of the progress bar's total.
     fn emit(&mut self, out: Output, plain: bool) -> io::Result<()> {
+        // Records before a diagnostic are out before it: on one terminal
+        // the order reads right, and nothing written is held back should
+        // the run end abnormally after it.
+        if !out.notes.is_empty() {
+            self.out.flush()?;
+        }
         for note in &out.notes {
             self.progress.suspend(|| match note.kind {
                 NoteKind::Error => diag::error(&note.path, note.line, &note.message),

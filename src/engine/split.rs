@@ -73,7 +73,9 @@ pub fn count_lines(bytes: &[u8]) -> u64 {
 /// Parses `ranges` of `text` (whose first byte is at `first_line` and
 /// `first_offset` of the input) on `pool`, handing the outputs to `emit`
 /// in order. The caller's thread counts lines ahead of the workers, so
-/// each piece starts with its absolute line. Returns the lines spanned.
+/// each piece starts with its absolute line, and knows where the line
+/// holding its first byte starts (`first_line_offset` for the first piece).
+/// Returns the lines spanned.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     pool: &ThreadPool,
@@ -84,8 +86,10 @@ pub fn run(
     ranges: &[Range<usize>],
     first_line: u64,
     first_offset: u64,
+    first_line_offset: u64,
     emit: &mut dyn FnMut(Output) -> io::Result<()>,
 ) -> io::Result<u64> {
+    let mut line_offset = first_line_offset;
     let window = (3 * pool.current_num_threads()).max(8);
     let mut in_flight = VecDeque::with_capacity(window);
     let mut line = first_line;
@@ -95,16 +99,20 @@ pub fn run(
             let Some(r) = next.next() else { break };
             let (tx, rx) = mpsc::sync_channel(1);
             let (task_text, ctx, path, r2) = (text.clone(), ctx.clone(), path.clone(), r.clone());
-            let chunk_line = line;
+            let (chunk_line, chunk_line_offset) = (line, line_offset);
             pool.spawn(move || {
                 let chunk = Chunk {
                     bytes: &task_text.bytes()[r2.clone()],
                     first_line: chunk_line,
                     first_offset: first_offset + r2.start as u64,
                 };
-                let _ = tx.send(work::piece(&ctx, &path, parser, chunk));
+                let _ = tx.send(work::piece(&ctx, &path, parser, chunk, chunk_line_offset));
             });
-            line += count_lines(&text.bytes()[r.clone()]);
+            let piece = &text.bytes()[r.clone()];
+            line += count_lines(piece);
+            if let Some(k) = memchr::memrchr(b'\n', piece) {
+                line_offset = first_offset + (r.start + k + 1) as u64;
+            }
             in_flight.push_back(rx);
         }
         let Some(rx) = in_flight.pop_front() else {

@@ -158,12 +158,7 @@ pub fn run(
         }
         if enough || r.idle {
             let verdict = match ctx.forced {
-                Some(p) => match memchr::memchr(0, &r.buf[..r.buf.len().min(HEAD_LEN)]) {
-                    Some(pos) => {
-                        Detection::NotADump(format!("binary data (NUL byte at offset {pos})"))
-                    }
-                    None => Detection::Dump(p),
-                },
+                Some(p) => super::work::forced(p, &r.buf),
                 None => detect::detect(&r.buf),
             };
             match verdict {
@@ -194,9 +189,12 @@ pub fn run(
 
     let mut line = 1u64;
     let mut offset = r.decoder.skipped();
+    // Where the line holding `offset` starts: a batch may be cut mid-line.
+    let mut line_offset = offset;
     let mut counted = 0u64;
     let mut retry_at = 0usize;
     let mut holds = Holds::Nothing;
+    let mut seen = Output::default();
     loop {
         // Everything up to the last record start is complete; at the end
         // of input, everything is.
@@ -246,7 +244,9 @@ pub fn run(
                 &ranges,
                 line,
                 offset,
+                line_offset,
                 &mut |mut out| {
+                    seen.absorb(&out);
                     // Byte counts follow the raw stream, told once per batch.
                     out.bytes = if first { raw_now } else { 0 };
                     first = false;
@@ -255,8 +255,23 @@ pub fn run(
                 },
             )?;
             counted = r.raw_bytes;
+            if let Some(k) = memchr::memrchr(b'\n', text.bytes()) {
+                line_offset = offset + k as u64 + 1;
+            }
             offset += cut as u64;
             flush()?;
+        } else if let Some(at) = runaway_line(parser, &r.buf) {
+            // A line-based dump has no line this long: it is held no further.
+            let line = line + split::count_lines(&r.buf[..at]);
+            let mut out = Output::problem(
+                path.clone(),
+                format!(
+                    "line {line} is longer than {} MiB, which no dump has; rest of input skipped",
+                    MAX_LINE >> 20
+                ),
+            );
+            out.files = 1;
+            return emit(out);
         } else if !r.eof && r.buf.len() as u64 > limits.member {
             // A listing offers no record boundaries; a runaway one must
             // not take all memory.
@@ -288,9 +303,29 @@ pub fn run(
             kind: super::work::NoteKind::Error,
             message,
         });
+    } else {
+        done.notes
+            .extend(super::work::found_nothing(ctx, &path, true, &seen));
     }
     emit(done)?;
     flush()
+}
+
+/// The longest line a line-based dump may have. JSON may be one line of
+/// any length (it is cut at its elements instead).
+const MAX_LINE: usize = 16 << 20;
+
+/// Where a line longer than [`MAX_LINE`] starts at the end of `buf`, for
+/// parsers that read lines (describe, listings, YAML).
+fn runaway_line(parser: format::Parser, buf: &[u8]) -> Option<usize> {
+    if parser == format::Parser::Json || buf.len() <= MAX_LINE {
+        return None;
+    }
+    let tail = &buf[buf.len() - MAX_LINE - 1..];
+    match memchr::memrchr(b'\n', tail) {
+        Some(_) => None,
+        None => Some(memchr::memrchr(b'\n', &buf[..buf.len() - tail.len()]).map_or(0, |k| k + 1)),
+    }
 }
 
 fn read_error(r: &mut Reading) -> Option<String> {

@@ -24,6 +24,8 @@ pub struct Ctx {
     pub filter: Option<Filter>,
     /// `--input-format`.
     pub forced: Option<Parser>,
+    /// Its name as given, for the error when it finds nothing.
+    pub forced_name: String,
     pub verbose: bool,
     /// The redaction rules; `None` with `--no-redact`.
     pub redact: Option<Arc<Redactor>>,
@@ -110,6 +112,9 @@ pub struct Output {
     /// Values redacted in the records kept; `None` while there are none
     /// (boxed: most outputs have none, and this travels by value).
     pub redacted: Option<Box<Tally>>,
+    /// Containers the parser found, before filtering: a forced
+    /// `--input-format` that finds none is an error.
+    pub found: u64,
     /// Records that tripped `--fail-on` (boxed: most outputs have none,
     /// and results move through channels by value).
     pub matched: Option<Box<Matched>>,
@@ -124,6 +129,22 @@ pub struct Matched {
 }
 
 impl Output {
+    /// Adds what `piece` found and whether it told an error, for the
+    /// verdict on a whole input read piece by piece ([`found_nothing`]).
+    pub fn absorb(&mut self, piece: &Output) {
+        self.found += piece.found;
+        if self.notes.is_empty()
+            && let Some(e) = piece.notes.iter().find(|n| n.kind == NoteKind::Error)
+        {
+            self.notes.push(Note {
+                path: e.path.clone(),
+                line: e.line,
+                kind: NoteKind::Error,
+                message: String::new(),
+            });
+        }
+    }
+
     /// An input that could not be read.
     pub fn problem(path: Arc<str>, message: String) -> Output {
         Output {
@@ -195,13 +216,7 @@ pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Output> {
         repaired = Some(fix);
     }
     let verdict = match ctx.forced {
-        Some(p) => {
-            let head = &decoded.text[..decoded.text.len().min(HEAD_LEN)];
-            match memchr::memchr(0, head) {
-                Some(pos) => Detection::NotADump(format!("binary data (NUL byte at offset {pos})")),
-                None => Detection::Dump(p),
-            }
-        }
+        Some(p) => forced(p, &decoded.text),
         None => detect::detect(&decoded.text),
     };
     match verdict {
@@ -237,6 +252,47 @@ pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Output> {
     }
 }
 
+/// The verdict on an input whose format is forced: white space is still
+/// nothing to read and binary data still no dump.
+pub fn forced(parser: Parser, text: &[u8]) -> Detection {
+    let head = &text[..text.len().min(HEAD_LEN)];
+    if detect::blank(text) {
+        Detection::Empty
+    } else if let Some(why) = detect::binary(head) {
+        Detection::NotADump(why)
+    } else {
+        Detection::Dump(parser)
+    }
+}
+
+/// The error for an input named on the command line and read with a forced
+/// `--input-format`, in which the parser found no container at all (and
+/// said nothing else): random bytes or the wrong format, which must not
+/// pass as an empty dump. A file found in a directory or archive (a log
+/// beside the dumps) is only listed with `--verbose`.
+pub fn found_nothing(ctx: &Ctx, path: &Arc<str>, named: bool, out: &Output) -> Option<Note> {
+    let quiet = !out.notes.iter().any(|n| n.kind == NoteKind::Error);
+    if ctx.forced.is_none() || out.found > 0 || !quiet || (!named && !ctx.verbose) {
+        return None;
+    }
+    let what = format!("no {} container found", ctx.forced_name);
+    Some(if named {
+        Note {
+            path: path.clone(),
+            line: 0,
+            kind: NoteKind::Error,
+            message: format!("{what} (--input-format {})", ctx.forced_name),
+        }
+    } else {
+        Note {
+            path: path.clone(),
+            line: 0,
+            kind: NoteKind::Notice,
+            message: format!("skipped: {what}"),
+        }
+    })
+}
+
 /// A whole (small) input, start to finish.
 pub fn unit(ctx: &Ctx, unit: &Unit) -> Output {
     let prepared = match prepare(ctx, unit) {
@@ -252,8 +308,12 @@ pub fn unit(ctx: &Ctx, unit: &Unit) -> Output {
     if let Some(fix) = &prepared.repaired {
         fix.remap(&mut parsed, prepared.offset);
     }
+    let found = parsed.observations.len() as u64;
     let mut out = finish(ctx, &unit.path, parsed, chunk.bytes.len());
-    out.bytes = chunk.bytes.len() as u64;
+    out.found = found;
+    if let Some(note) = found_nothing(ctx, &unit.path, unit.named, &out) {
+        out.notes.push(note);
+    }
     out.files = 1;
     out.bytes = unit.bytes.len() as u64;
     if unit.named {
@@ -286,11 +346,32 @@ pub fn parse(parser: Parser, chunk: Chunk<'_>) -> Parsed {
     })
 }
 
-/// Parses, classifies, filters and renders one chunk.
-pub fn piece(ctx: &Ctx, path: &Arc<str>, parser: Parser, chunk: Chunk<'_>) -> Output {
-    let parsed = parse(parser, chunk);
+/// Parses, classifies, filters and renders one chunk. `line_offset`: where
+/// the line holding the chunk's first byte starts in the input, which is
+/// before the chunk when it was cut mid-line (one-line JSON).
+pub fn piece(
+    ctx: &Ctx,
+    path: &Arc<str>,
+    parser: Parser,
+    chunk: Chunk<'_>,
+    line_offset: u64,
+) -> Output {
+    let mut parsed = parse(parser, chunk);
+    // A parser sees only its chunk: a record on the chunk's first line gets
+    // the chunk's start as its line's start. The line really starts at
+    // `line_offset`, whatever the cut, so offsets do not depend on where
+    // pieces or stream batches happened to be cut.
+    if line_offset != chunk.first_offset {
+        for o in &mut parsed.observations {
+            if o.offset == chunk.first_offset {
+                o.offset = line_offset;
+            }
+        }
+    }
+    let found = parsed.observations.len() as u64;
     let mut out = finish(ctx, path, parsed, chunk.bytes.len());
     out.bytes = chunk.bytes.len() as u64;
+    out.found = found;
     out
 }
 

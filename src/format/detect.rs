@@ -26,8 +26,8 @@ pub fn detect(input: &[u8]) -> Detection {
     if input.len() <= HEAD_LEN && head.iter().all(u8::is_ascii_whitespace) {
         return Detection::Empty;
     }
-    if let Some(pos) = memchr::memchr(0, head) {
-        return Detection::NotADump(format!("binary data (NUL byte at offset {pos})"));
+    if let Some(why) = binary(head) {
+        return Detection::NotADump(why);
     }
     let mut marks = Marks::default();
     for raw in head.split(|&b| b == b'\n').take(4000) {
@@ -35,7 +35,7 @@ pub fn detect(input: &[u8]) -> Detection {
         marks.describe += describe_marker(line) as u32;
         marks.docker_ps |= super::docker_ps::is_header(line);
         marks.kubectl_get |= super::kubectl_get::is_header(line);
-        marks.json |= json_marker(line);
+        marks.json |= json_marker(line) || compact_object(raw);
         marks.yaml |= yaml_marker(line);
     }
     let parser = if marks.describe >= 2 {
@@ -59,6 +59,47 @@ pub fn detect(input: &[u8]) -> Detection {
         return Detection::NotADump(describe_unknown(head));
     };
     Detection::Dump(parser)
+}
+
+/// Share of binary bytes (out of 1024) above which a head is binary data.
+/// Text dumps hold none, save a stray NUL or escape left by a terminal
+/// capture; compressed or executable data holds them by the dozen per KiB.
+const BINARY_PER_KIB: usize = 10;
+
+/// Bytes that text never holds: C0 controls other than tab, line feed,
+/// vertical tab, form feed, carriage return and escape (colour codes).
+fn is_binary_byte(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1b) || b == 0x7f
+}
+
+/// Why `head` is binary data, when its share of binary bytes says so. One
+/// NUL in a long dump (a capture glitch) does not make it binary; UTF-16
+/// without a BOM, an image or a compressed file does.
+pub fn binary(head: &[u8]) -> Option<String> {
+    // A run of NULs at the end is a hole (a sparse or preallocated file, a
+    // crash before the rest was written), not content.
+    let end = head.iter().rposition(|&b| b != 0).map_or(0, |k| k + 1);
+    if end == 0 && !head.is_empty() {
+        return Some(format!(
+            "binary data (the first {} bytes are all NUL)",
+            head.len()
+        ));
+    }
+    let head = &head[..end];
+    let count = head.iter().filter(|&&b| is_binary_byte(b)).count();
+    if count == 0 || count * 1024 <= head.len() * BINARY_PER_KIB {
+        return None;
+    }
+    let first = head.iter().position(|&b| is_binary_byte(b)).unwrap_or(0);
+    Some(format!(
+        "binary data ({count} control bytes in the first {} bytes, the first at offset {first})",
+        head.len()
+    ))
+}
+
+/// True when `input`'s head holds nothing but white space.
+pub fn blank(input: &[u8]) -> bool {
+    input.len() <= HEAD_LEN && input.iter().all(u8::is_ascii_whitespace)
 }
 
 #[derive(Default)]
@@ -151,6 +192,18 @@ fn json_marker(line: &[u8]) -> bool {
         || compact
         || t.starts_with(b"[{\"")
         || JSON_KEYS.iter().any(|k| t.starts_with(k))
+}
+
+/// A compact object of a dump at column 0: `jq -c` or an API client's
+/// `{"apiVersion":"v1","kind":"Pod",…}` or `{"kind":"PodList",…}`. The
+/// same text inside Pod YAML (the last-applied-configuration annotation)
+/// is always indented, so it never starts a line.
+fn compact_object(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"{") else {
+        return false;
+    };
+    let rest = trim_start(rest);
+    rest.starts_with(b"\"apiVersion\"") || rest.starts_with(b"\"kind\"")
 }
 
 /// Column-0 keys of a Pod document (or of its `status:` cut) and the keys

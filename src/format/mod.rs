@@ -172,9 +172,13 @@ pub fn first_marker(bytes: &[u8], first_line: u64) -> Option<(u64, &'static str)
 }
 
 /// A chunk that shows container-state markers but gave no record and no
-/// error gets an error naming the first marker's line.
+/// error gets an error naming the first marker's line. Objects the reader
+/// knew and passed over (other kinds, an analysis report quoting a reason)
+/// are no container left unread.
 fn never_silent(mut parsed: Parsed, chunk: Chunk<'_>) -> Parsed {
     if !parsed.observations.is_empty()
+        || !parsed.skipped.is_empty()
+        || parsed.found_dump
         || chunk.bytes.len() > FRAGMENT_MAX
         || parsed
             .diagnostics

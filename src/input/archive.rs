@@ -5,12 +5,16 @@
 //! bytes look like a dump (or an archive), within the limits of [`Limits`].
 
 use std::cell::Cell;
-use std::io::{self, Cursor, Read};
+use std::collections::HashMap;
+use std::io::{self, BufReader, Cursor, Read, Seek};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::limits::{Counted, Limits, Meter, Scope, breach_of, read_to_end_limited, read_up_to};
+use super::gz::{self, Trailer};
+use super::limits::{
+    Counted, Limits, Meter, Scope, Tally, breach_of, read_to_end_limited, read_up_to, spill,
+};
 use super::{Bytes, Found, Unit, decode};
 use crate::format::detect::{self, Detection, HEAD_LEN};
 
@@ -62,17 +66,26 @@ pub fn inside() -> bool {
 }
 
 /// Counts what a top-level archive's reader returns into [`READ`].
-struct Tally<R> {
+struct ProgressTally<R> {
     inner: R,
 }
 
-impl<R: Read> Read for Tally<R> {
+impl<R: Read> Read for ProgressTally<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         READ.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
+
+/// Nesting levels read at most, whatever `--max-depth` says: each level
+/// is a few frames of recursion, and the input thread's stack must hold
+/// them all (see `engine`), so a raised limit can never overflow it.
+pub const DEPTH_CAP: u32 = 64;
+
+/// Bytes of dumps kept per archive for the hard links that may name them
+/// later. Past this a hard link to an earlier member is told, not read.
+const LINK_KEEP: u64 = 256 << 20;
 
 /// Where an archive's bytes come from: memory (a mapped file, an unpacked
 /// member) or a stream (stdin, a member being decompressed).
@@ -99,15 +112,35 @@ enum Flow {
     Stop,
 }
 
+/// What reading one member gave.
+enum Gathered {
+    /// A dump's bytes; with the error that cut it short, if it was.
+    Dump(Vec<u8>, Option<io::Error>),
+    /// Already dealt with (a nested archive, a skip, a problem).
+    Done(Flow, Target),
+}
+
+/// What a tar member was, for the hard links that name it later.
+#[derive(Clone)]
+enum Target {
+    Kept(Arc<Vec<u8>>),
+    /// Read as a dump but not kept (over [`LINK_KEEP`]).
+    Dropped,
+    /// Passed over, and why.
+    Skipped(String),
+    /// A nested archive, or unreadable: a link to it is not read again.
+    Other,
+}
+
 /// Reads archives and hands out their members as [`Found`] values.
 pub struct Walker<'s> {
     limits: Limits,
     /// `--input-format` given: keep every member that is not an archive.
     forced: bool,
     sink: &'s mut dyn FnMut(Found) -> bool,
-    /// Decompressed bytes of the current top-level archive.
-    total: Rc<Cell<u64>>,
-    /// The top-level archive hit `--max-archive-size` (already told).
+    /// Counts of the current top-level input, across its nesting.
+    tally: Tally,
+    /// The top-level archive hit a whole-archive limit (already told).
     broken: bool,
     stopped: bool,
 }
@@ -118,7 +151,7 @@ impl<'s> Walker<'s> {
             limits,
             forced,
             sink,
-            total: Rc::new(Cell::new(0)),
+            tally: Tally::default(),
             broken: false,
             stopped: false,
         }
@@ -128,12 +161,21 @@ impl<'s> Walker<'s> {
     /// command line (a single compressed file is then an input of its own).
     /// Returns false once the consumer is gone.
     pub fn top(&mut self, path: &str, src: Src<'_>, kind: Kind, named: bool) -> bool {
-        self.total.set(0);
+        self.tally = Tally::default();
         self.broken = false;
-        // A mapped archive (zip) is counted whole once read.
+        // A mapped archive (zip) is counted whole once read (progress bar).
         let (src, mapped) = match src {
-            Src::Stream(r) => (Src::Stream(Box::new(Tally { inner: r })), 0),
-            Src::Slice(d) => (Src::Slice(d), d.len() as u64),
+            Src::Slice(data) => {
+                self.tally.top_in.set(data.len() as u64);
+                (Src::Slice(data), data.len() as u64)
+            }
+            Src::Stream(r) => (
+                Src::Stream(Box::new(Counted {
+                    inner: ProgressTally { inner: r },
+                    count: self.tally.top_in.clone(),
+                })),
+                0,
+            ),
         };
         INSIDE.with(|c| c.set(true));
         let _ = self.open(path, src, kind, 1, named);
@@ -174,7 +216,7 @@ impl<'s> Walker<'s> {
                 self.broken |= b.scope == Scope::Archive;
                 b.message.clone()
             }
-            None => format!("{what}: {e}"),
+            None => format!("{what}: {}", damage(e)),
         };
         match self.problem(path, message) {
             Flow::Stop => Flow::Stop,
@@ -183,29 +225,28 @@ impl<'s> Walker<'s> {
     }
 
     fn open(&mut self, path: &str, src: Src<'_>, kind: Kind, depth: u32, named: bool) -> Flow {
-        if depth > self.limits.depth {
-            return self.problem(
-                path,
-                format!(
-                    "archives nested deeper than {} levels (raise --max-depth)",
-                    self.limits.depth
-                ),
-            );
+        let max = self.limits.depth.min(DEPTH_CAP);
+        if depth > max {
+            let why = if self.limits.depth > DEPTH_CAP {
+                format!("archives nested deeper than {DEPTH_CAP} levels are never read")
+            } else {
+                format!("archives nested deeper than {max} levels (raise --max-depth)")
+            };
+            return self.problem(path, why);
         }
         let flow = match (kind, src) {
-            (Kind::Zip, Src::Slice(data)) => self.zip(path, data, depth),
+            (Kind::Zip, Src::Slice(data)) => self.zip(path, Cursor::new(data), depth),
             (Kind::Zip, Src::Stream(mut r)) => {
                 // The central directory sits at the end: a streamed zip is
-                // gathered first, within the archive limit.
-                let mut data = Vec::new();
-                let limit = self.limits.archive;
-                match read_to_end_limited(&mut r, &mut data, limit, || {
+                // spilled to a temporary file, within the member limit.
+                let limit = self.limits.member;
+                match spill(&mut r, limit, || {
                     format!(
-                        "zip archive larger than {} MiB (raise --max-archive-size)",
-                        limit / (1024 * 1024)
+                        "zip archive read from a stream is larger than {} MiB (raise --max-member-size)",
+                        limit >> 20
                     )
                 }) {
-                    Ok(()) => self.zip(path, &data, depth),
+                    Ok(file) => self.zip(path, BufReader::new(file), depth),
                     Err(e) => self.io_problem(path, "reading zip archive", &e),
                 }
             }
@@ -237,8 +278,12 @@ impl<'s> Walker<'s> {
             inner: raw,
             count: compressed.clone(),
         };
+        let trailer = Trailer::default();
         let decoder: Box<dyn Read + '_> = match kind {
-            Kind::Gzip => Box::new(flate2::read::MultiGzDecoder::new(counted)),
+            Kind::Gzip => Box::new(gz::Members::new(
+                BufReader::with_capacity(64 * 1024, counted),
+                trailer.clone(),
+            )),
             Kind::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(counted)),
             Kind::Zstd => match zstd::stream::read::Decoder::new(counted) {
                 Ok(d) => Box::new(d),
@@ -246,17 +291,43 @@ impl<'s> Walker<'s> {
             },
             Kind::Zip | Kind::Tar => unreachable!("not a compression format"),
         };
-        let mut stream = Meter::new(decoder, compressed, self.total.clone(), self.limits);
+        let mut stream = Meter::new(decoder, compressed, self.tally.clone(), self.limits);
         let mut head = Vec::new();
         if let Err(e) = read_up_to(&mut stream, &mut head, HEAD_LEN) {
-            return self.io_problem(path, "decompressing", &e);
+            // Cut before 64 KiB: what came out is still an input.
+            if head.is_empty() || breach_of(&e).is_some() || sniff(&head).is_some() {
+                return self.io_problem(path, "decompressing", &e);
+            }
+            let flow = self.whole(path.to_string(), head, Some(e), named);
+            return self.trailer(path, &trailer, flow);
         }
-        if sniff(&head) == Some(Kind::Tar) {
-            let reader = Box::new(Cursor::new(head).chain(stream));
-            return self.tar(path, reader, depth);
+        let flow = if sniff(&head) == Some(Kind::Tar) {
+            let reader = Box::new(Cursor::new(head).chain(&mut stream));
+            self.tar(path, reader, depth)
+        } else {
+            // A single compressed file: it keeps the archive's own name.
+            self.member(path.to_string(), head, &mut stream, depth, named)
+        };
+        // A tar's end-of-archive blocks come before the gzip trailer: read
+        // on to the end, to hear of bytes after it.
+        if flow == Flow::Continue && kind == Kind::Gzip {
+            let _ = io::copy(&mut stream.take(1 << 20), &mut io::sink());
         }
-        // A single compressed file: it keeps the archive's own name.
-        self.member(path.to_string(), head, &mut stream, depth, named)
+        self.trailer(path, &trailer, flow)
+    }
+
+    /// Tells what followed the gzip data, if anything did.
+    fn trailer(&mut self, path: &str, trailer: &Trailer, flow: Flow) -> Flow {
+        match trailer.borrow_mut().take() {
+            Some(message) if flow != Flow::Stop => {
+                let sent = self.send(Found::Note {
+                    path: Arc::from(path),
+                    message,
+                });
+                if sent == Flow::Stop { sent } else { flow }
+            }
+            _ => flow,
+        }
     }
 
     fn tar(&mut self, path: &str, reader: Box<dyn Read + '_>, depth: u32) -> Flow {
@@ -266,30 +337,67 @@ impl<'s> Walker<'s> {
             Err(e) => return self.io_problem(path, "reading tar archive", &e),
         };
         let mut count = 0u64;
+        let mut targets: HashMap<Vec<u8>, Target> = HashMap::new();
+        let mut kept = 0u64;
         for entry in entries {
             if self.broken || self.stopped {
                 break;
             }
             let mut entry = match entry {
                 Ok(e) => e,
-                Err(e) => return self.io_problem(path, "reading tar archive", &e),
+                Err(e) => {
+                    let what = format!("reading tar archive after {count} members");
+                    return self.io_problem(path, &what, &e);
+                }
             };
-            if !entry.header().entry_type().is_file() {
+            let kind = entry.header().entry_type();
+            let link = kind.is_hard_link();
+            // GNU sparse members come out of `tar` with their holes filled.
+            if !(kind.is_file() || kind.is_contiguous() || kind.is_gnu_sparse() || link) {
                 continue;
             }
             count += 1;
-            let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-            let member = format!("{path}!/{name}");
+            let raw_name = entry.path_bytes().into_owned();
+            let member = format!("{path}!/{}", String::from_utf8_lossy(&raw_name));
+            if link {
+                let target = entry.link_name_bytes().map(|l| l.into_owned());
+                let flow = self.hard_link(&member, target, &targets);
+                if flow == Flow::Stop {
+                    return flow;
+                }
+                continue;
+            }
             match self.admit(path, &member, count, entry.size()) {
                 Admit::Read => {}
-                Admit::Skip => continue,
+                Admit::Skip => {
+                    targets.insert(raw_name, Target::Other);
+                    continue;
+                }
                 Admit::End(flow) => return flow,
             }
             let mut head = Vec::new();
             if let Err(e) = read_up_to(&mut entry, &mut head, HEAD_LEN) {
-                return self.io_problem(&member, "reading tar archive", &e);
+                if head.is_empty() || breach_of(&e).is_some() {
+                    return self.io_problem(&member, "reading tar archive", &e);
+                }
+                return self.whole(member, head, Some(e), false);
             }
-            match self.member(member, head, &mut entry, depth, false) {
+            let (flow, target) = match self.gather(&member, head, &mut entry, depth, false) {
+                Gathered::Done(flow, target) => (flow, target),
+                Gathered::Dump(bytes, cut) => {
+                    let len = bytes.len() as u64;
+                    let (bytes, target) = if cut.is_none() && kept + len <= LINK_KEEP {
+                        kept += len;
+                        let shared = Arc::new(bytes);
+                        (Bytes::Shared(shared.clone()), Target::Kept(shared))
+                    } else {
+                        (Bytes::Owned(bytes), Target::Dropped)
+                    };
+                    (self.unit(member, bytes, cut, false), target)
+                }
+            };
+            targets.insert(raw_name, target);
+            match flow {
                 Flow::Continue => {}
                 other => return other,
             }
@@ -297,11 +405,73 @@ impl<'s> Walker<'s> {
         Flow::Continue
     }
 
-    fn zip(&mut self, path: &str, data: &[u8], depth: u32) -> Flow {
-        let mut archive = match zip::ZipArchive::new(Cursor::new(data)) {
-            Ok(a) => a,
-            Err(e) => return self.problem(path, format!("reading zip archive: {e}")),
+    /// A tar hard link: the content of the member it names, read again
+    /// under the link's name (both are names of one file).
+    fn hard_link(
+        &mut self,
+        member: &str,
+        target: Option<Vec<u8>>,
+        targets: &HashMap<Vec<u8>, Target>,
+    ) -> Flow {
+        let Some(target) = target else {
+            return self.problem(member, "hard link without a target name".to_string());
         };
+        let shown = String::from_utf8_lossy(&target).into_owned();
+        // Archivers write the target as stored, sometimes with `./`.
+        let found = targets.get(&target).or_else(|| {
+            let bare = target.strip_prefix(b"./").unwrap_or(&target);
+            targets
+                .iter()
+                .find(|(k, _)| k.strip_prefix(b"./").unwrap_or(k) == bare)
+                .map(|(_, v)| v)
+        });
+        match found {
+            Some(Target::Kept(bytes)) => self.send(Found::Unit(Unit {
+                path: Arc::from(member),
+                bytes: Bytes::Shared(bytes.clone()),
+                named: false,
+            })),
+            Some(Target::Skipped(why)) => self.send(Found::Skipped {
+                path: Arc::from(member),
+                why: format!("hard link to {shown}: {why}"),
+            }),
+            Some(Target::Other) => self.send(Found::Skipped {
+                path: Arc::from(member),
+                why: format!("hard link to {shown}, an archive or unreadable member"),
+            }),
+            Some(Target::Dropped) => self.problem(
+                member,
+                format!(
+                    "hard link to {shown}, whose content is no longer held (more than {} MiB of dumps before it)",
+                    LINK_KEEP >> 20
+                ),
+            ),
+            None => self.problem(
+                member,
+                format!("hard link to {shown}, which is not an earlier member of the archive"),
+            ),
+        }
+    }
+
+    /// A zip archive read through its central directory, or, where that is
+    /// missing or damaged (a cut download), through its local headers.
+    fn zip<R: Read + Seek>(&mut self, path: &str, mut reader: R, depth: u32) -> Flow {
+        let why = match zip::ZipArchive::new(&mut reader) {
+            Ok(mut archive) => return self.zip_directory(path, &mut archive, depth),
+            Err(e) => e.to_string(),
+        };
+        if let Err(e) = reader.rewind() {
+            return self.problem(path, format!("reading zip archive: {why}; {e}"));
+        }
+        self.zip_local(path, &mut reader, &why, depth)
+    }
+
+    fn zip_directory<R: Read + Seek>(
+        &mut self,
+        path: &str,
+        archive: &mut zip::ZipArchive<R>,
+        depth: u32,
+    ) -> Flow {
         let mut count = 0u64;
         for i in 0..archive.len() {
             if self.broken || self.stopped {
@@ -322,26 +492,89 @@ impl<'s> Walker<'s> {
                 continue;
             }
             count += 1;
-            let member = format!("{path}!/{}", String::from_utf8_lossy(file.name_raw()));
-            match self.admit(path, &member, count, file.size()) {
-                Admit::Read => {}
-                Admit::Skip => continue,
-                Admit::End(flow) => return flow,
-            }
-            // Declared sizes can lie: the meter checks what really comes out.
-            let compressed = Rc::new(Cell::new(file.compressed_size()));
-            let mut stream = Meter::new(&mut file, compressed, self.total.clone(), self.limits);
-            let mut head = Vec::new();
-            let flow = match read_up_to(&mut stream, &mut head, HEAD_LEN) {
-                Ok(()) => self.member(member, head, &mut stream, depth, false),
-                Err(e) => self.io_problem(&member, "reading zip member", &e),
-            };
-            // Zip members are independent: one bad member leaves the rest.
-            if flow == Flow::Stop {
-                return Flow::Stop;
+            let name = file.name_raw().to_vec();
+            let (size, packed) = (file.size(), file.compressed_size());
+            match self.zip_member(path, &name, size, packed, &mut file, count, depth) {
+                Flow::Stop => return Flow::Stop,
+                Flow::StopArchive | Flow::Continue => {}
             }
         }
         Flow::Continue
+    }
+
+    /// Members one after another from their local headers, as far as they
+    /// go; then one error that says the directory was missing and where
+    /// reading stopped.
+    fn zip_local<R: Read>(&mut self, path: &str, reader: &mut R, why: &str, depth: u32) -> Flow {
+        let mut count = 0u64;
+        let mut seen = 0u64;
+        let end = loop {
+            if self.broken || self.stopped {
+                return if self.stopped {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                };
+            }
+            let mut file = match zip::read::read_zipfile_from_stream(reader) {
+                Ok(Some(f)) => f,
+                Ok(None) => break None,
+                Err(e) => break Some(e.to_string()),
+            };
+            seen += 1;
+            if file.is_dir() || file.is_symlink() {
+                continue;
+            }
+            count += 1;
+            let name = file.name_raw().to_vec();
+            let (size, packed) = (file.size(), file.compressed_size());
+            match self.zip_member(path, &name, size, packed, &mut file, count, depth) {
+                Flow::Stop => return Flow::Stop,
+                Flow::StopArchive => break Some("a member could not be read".to_string()),
+                Flow::Continue => {}
+            }
+        };
+        let stopped = match end {
+            Some(e) => format!(", then stopped: {e}"),
+            None => String::new(),
+        };
+        self.problem(
+            path,
+            format!(
+                "damaged zip archive ({why}): read {seen} members from their local headers{stopped}"
+            ),
+        )
+    }
+
+    /// One zip member, after the archive's member limits.
+    #[allow(clippy::too_many_arguments)]
+    fn zip_member(
+        &mut self,
+        path: &str,
+        name: &[u8],
+        size: u64,
+        packed: u64,
+        file: &mut dyn Read,
+        count: u64,
+        depth: u32,
+    ) -> Flow {
+        let member = format!("{path}!/{}", String::from_utf8_lossy(name));
+        match self.admit(path, &member, count, size) {
+            Admit::Read => {}
+            Admit::Skip => return Flow::Continue,
+            Admit::End(flow) => return flow,
+        }
+        // Declared sizes can lie: the meter checks what really comes out.
+        let compressed = Rc::new(Cell::new(packed));
+        let mut stream = Meter::new(file, compressed, self.tally.clone(), self.limits);
+        let mut head = Vec::new();
+        match read_up_to(&mut stream, &mut head, HEAD_LEN) {
+            Ok(()) => self.member(member, head, &mut stream, depth, false),
+            Err(e) if head.is_empty() || breach_of(&e).is_some() => {
+                self.io_problem(&member, "reading zip member", &e)
+            }
+            Err(e) => self.whole(member, head, Some(e), false),
+        }
     }
 
     /// The limits an archive member must pass before it is read: the
@@ -375,43 +608,122 @@ impl<'s> Walker<'s> {
         depth: u32,
         named: bool,
     ) -> Flow {
-        if let Some(kind) = sniff(&head) {
-            let reader = Box::new(Cursor::new(head).chain(rest));
-            return self.open(&path, Src::Stream(reader), kind, depth + 1, false);
+        match self.gather(&path, head, rest, depth, named) {
+            Gathered::Done(flow, _) => flow,
+            Gathered::Dump(bytes, cut) => self.unit(path, Bytes::Owned(bytes), cut, named),
         }
-        if !named && !self.forced {
-            // Skip logs, metrics and binaries without reading them whole.
-            let why = match detect::detect(&decode::decode(&head).text) {
-                Detection::NotADump(why) => Some(why),
-                Detection::Empty => Some("empty".to_string()),
-                Detection::Dump(_) => None,
-            };
-            if let Some(why) = why {
-                return self.send(Found::Skipped {
+    }
+
+    /// A member whose reading broke after `head` (all there is of it).
+    fn whole(&mut self, path: String, head: Vec<u8>, cut: Option<io::Error>, named: bool) -> Flow {
+        match self.verdict(&path, &head, named) {
+            // Passed over, but the archive still broke here: say so.
+            Some(Flow::Continue) => match cut {
+                Some(e) => {
+                    let what = format!("cut short after {} bytes of this member", head.len());
+                    self.io_problem(&path, &what, &e)
+                }
+                None => Flow::Continue,
+            },
+            Some(flow) => flow,
+            None => self.unit(path, Bytes::Owned(head), cut, named),
+        }
+    }
+
+    /// Hands a dump on, then tells how it was cut short, if it was: the
+    /// complete records before the break still count.
+    fn unit(&mut self, path: String, bytes: Bytes, cut: Option<io::Error>, named: bool) -> Flow {
+        let len = bytes.len();
+        let path: Arc<str> = Arc::from(path);
+        let flow = self.send(Found::Unit(Unit {
+            path: path.clone(),
+            bytes,
+            named,
+        }));
+        match cut {
+            Some(e) if flow != Flow::Stop => {
+                let what = format!("cut short after {len} bytes of this member");
+                self.io_problem(&path, &what, &e)
+            }
+            _ => flow,
+        }
+    }
+
+    /// `Some(flow)` when `head` shows the member is not to be read (not a
+    /// dump, empty, binary), already told.
+    fn verdict(&mut self, path: &str, head: &[u8], named: bool) -> Option<Flow> {
+        let text = decode::decode(head).text;
+        if named || self.forced {
+            // Named or forced inputs are read whatever they look like, but
+            // binary data is refused before it is inflated whole.
+            let why = detect::binary(&text[..text.len().min(HEAD_LEN)])?;
+            return Some(if named {
+                self.problem(path, why)
+            } else {
+                self.send(Found::Skipped {
                     path: Arc::from(path),
                     why,
-                });
-            }
+                })
+            });
+        }
+        // Skip logs, metrics and binaries without reading them whole.
+        let why = match detect::detect(&text) {
+            Detection::NotADump(why) => why,
+            Detection::Empty => "empty".to_string(),
+            Detection::Dump(_) => return None,
+        };
+        Some(self.send(Found::Skipped {
+            path: Arc::from(path),
+            why,
+        }))
+    }
+
+    /// Reads a member whose first bytes are `head`: into an archive, a
+    /// skip, or a dump's bytes (within `--max-member-size`).
+    fn gather(
+        &mut self,
+        path: &str,
+        head: Vec<u8>,
+        rest: &mut dyn Read,
+        depth: u32,
+        named: bool,
+    ) -> Gathered {
+        if let Some(kind) = sniff(&head) {
+            let reader = Box::new(Cursor::new(head).chain(rest));
+            let flow = self.open(path, Src::Stream(reader), kind, depth + 1, false);
+            return Gathered::Done(flow, Target::Other);
+        }
+        if let Some(flow) = self.verdict(path, &head, named) {
+            let why = "not a dump".to_string();
+            return Gathered::Done(flow, Target::Skipped(why));
         }
         let mut bytes = head;
         let limits = self.limits;
         if bytes.len() as u64 > limits.member {
-            return self.problem(&path, limits.member_message());
+            let flow = self.problem(path, limits.member_message());
+            return Gathered::Done(flow, Target::Other);
         }
-        if let Err(e) =
-            read_to_end_limited(rest, &mut bytes, limits.member, || limits.member_message())
-        {
+        match read_to_end_limited(rest, &mut bytes, limits.member, || limits.member_message()) {
+            Ok(()) => Gathered::Dump(bytes, None),
             // A member over its own limit is skipped; the archive goes on.
-            if breach_of(&e).is_some_and(|b| b.scope == Scope::Member) {
-                return self.problem(&path, e.to_string());
+            Err(e) if breach_of(&e).is_some_and(|b| b.scope == Scope::Member) => {
+                Gathered::Done(self.problem(path, e.to_string()), Target::Other)
             }
-            return self.io_problem(&path, "reading", &e);
+            Err(e) if breach_of(&e).is_some() => {
+                Gathered::Done(self.io_problem(path, "reading", &e), Target::Other)
+            }
+            // Damage (a cut, a bad checksum): what came before still counts.
+            Err(e) => Gathered::Dump(bytes, Some(e)),
         }
-        self.send(Found::Unit(Unit {
-            path: Arc::from(path),
-            bytes: Bytes::Owned(bytes),
-            named,
-        }))
+    }
+}
+
+/// How an archive broke, in words: a cut shows as an early end of data.
+fn damage(e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::UnexpectedEof {
+        format!("the data ends early, the file was cut short ({e})")
+    } else {
+        e.to_string()
     }
 }
 

@@ -3,7 +3,8 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::io::{self, Read};
+use std::fs::File;
+use std::io::{self, Read, Seek};
 use std::rc::Rc;
 
 use crate::cli::LimitArgs;
@@ -103,25 +104,36 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
+/// The counts of one top-level input shared by every nesting level.
+#[derive(Clone, Default)]
+pub struct Tally {
+    /// Decompressed bytes so far, every level added up (an inner archive's
+    /// members count again when it is unpacked).
+    pub total: Rc<Cell<u64>>,
+    /// Bytes read from the input itself, as stored.
+    pub top_in: Rc<Cell<u64>>,
+}
+
 /// Watches a decompressed stream: fails once it outgrows its compressed
-/// input by more than the ratio, or once the archive's total decompressed
-/// bytes pass `--max-archive-size`.
+/// input by more than the ratio, once everything decompressed from the
+/// input (all nesting levels together) outgrows the input itself by more
+/// than the ratio (so a fan-out of small ratios, "42.zip", multiplies up
+/// to a breach), or once the total passes `--max-archive-size`.
 pub struct Meter<R> {
     pub inner: R,
     /// Compressed bytes consumed so far.
     pub compressed: Rc<Cell<u64>>,
-    /// Decompressed bytes of the whole top-level archive so far.
-    pub total: Rc<Cell<u64>>,
+    pub tally: Tally,
     pub limits: Limits,
     out: u64,
 }
 
 impl<R> Meter<R> {
-    pub fn new(inner: R, compressed: Rc<Cell<u64>>, total: Rc<Cell<u64>>, limits: Limits) -> Self {
+    pub fn new(inner: R, compressed: Rc<Cell<u64>>, tally: Tally, limits: Limits) -> Self {
         Meter {
             inner,
             compressed,
-            total,
+            tally,
             limits,
             out: 0,
         }
@@ -132,7 +144,8 @@ impl<R: Read> Read for Meter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.out += n as u64;
-        self.total.set(self.total.get() + n as u64);
+        let total = &self.tally.total;
+        total.set(total.get() + n as u64);
         let allowed = self
             .limits
             .ratio
@@ -146,7 +159,20 @@ impl<R: Read> Read for Meter<R> {
                 Scope::Stream,
             )));
         }
-        if self.total.get() > self.limits.archive {
+        let overall = self
+            .limits
+            .ratio
+            .saturating_mul(self.tally.top_in.get().max(RATIO_FLOOR));
+        if total.get() > overall {
+            return Err(io::Error::other(Breach::new(
+                format!(
+                    "more than {} times the input's own size decompressed across its nested archives, a likely decompression bomb (raise --max-ratio)",
+                    self.limits.ratio
+                ),
+                Scope::Archive,
+            )));
+        }
+        if total.get() > self.limits.archive {
             return Err(io::Error::other(Breach {
                 message: format!(
                     "more than {} MiB decompressed from one archive (raise --max-archive-size)",
@@ -177,6 +203,19 @@ pub fn read_up_to(r: &mut dyn Read, buf: &mut Vec<u8>, max: usize) -> io::Result
     }
     buf.truncate(filled);
     Ok(())
+}
+
+/// Copies `r` to an anonymous temporary file (deleted when dropped), for
+/// a format that needs to seek (zip) but arrived as a stream: the bytes
+/// never sit in memory. Fails with a member-scope [`Breach`] past `limit`.
+pub fn spill(r: &mut dyn Read, limit: u64, message: impl Fn() -> String) -> io::Result<File> {
+    let mut file = tempfile::tempfile()?;
+    let copied = io::copy(&mut r.take(limit.saturating_add(1)), &mut file)?;
+    if copied > limit {
+        return Err(io::Error::other(Breach::new(message(), Scope::Member)));
+    }
+    file.seek(io::SeekFrom::Start(0))?;
+    Ok(file)
 }
 
 /// Reads `r` to its end onto `buf`, failing with a [`Breach`] once `buf`

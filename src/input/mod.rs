@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod decode;
+mod gz;
 pub mod limits;
 pub mod walk;
 
@@ -19,6 +20,8 @@ pub use limits::Limits;
 pub enum Bytes {
     Mapped(memmap2::Mmap),
     Owned(Vec<u8>),
+    /// An archive member also kept for the hard links that name it.
+    Shared(Arc<Vec<u8>>),
 }
 
 impl std::ops::Deref for Bytes {
@@ -27,6 +30,7 @@ impl std::ops::Deref for Bytes {
         match self {
             Bytes::Mapped(m) => m,
             Bytes::Owned(v) => v,
+            Bytes::Shared(v) => v,
         }
     }
 }
@@ -89,6 +93,12 @@ pub enum Found {
     Skipped {
         path: Arc<str>,
         why: String,
+    },
+    /// Something worth telling that lost nothing (bytes after the end of a
+    /// gzip stream): always shown, the exit status is unaffected.
+    Note {
+        path: Arc<str>,
+        message: String,
     },
 }
 

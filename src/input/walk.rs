@@ -1,7 +1,11 @@
 //! Directory traversal: recursive, sorted by name so the output order never
 //! depends on the file system, following symbolic links but telling loops
-//! and unreadable entries instead of failing.
+//! and unreadable entries instead of failing. Each real directory (device
+//! and inode) is read once, however many links lead to it: links that
+//! branch without looping (two per level, 31 levels) would otherwise read
+//! one file 2^30 times.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,11 +24,21 @@ pub enum Entry {
 /// Walks `root` (a directory), calling `visit` for each entry below it.
 /// `visit` returns false to stop the walk.
 pub fn walk(root: &Path, visit: &mut dyn FnMut(Entry) -> bool) {
-    let mut ancestors = Vec::new();
+    let mut seen = Seen::default();
     if let Ok(meta) = fs::metadata(root) {
-        ancestors.push(identity(&meta));
+        let id = identity(&meta);
+        seen.ancestors.push(id);
+        seen.read.insert(id);
     }
-    walk_dir(root, &mut ancestors, visit);
+    walk_dir(root, &mut seen, visit);
+}
+
+/// The directories of one walk: those being read (a link back to one is a
+/// loop) and all those read (a second way into one is passed over).
+#[derive(Default)]
+struct Seen {
+    ancestors: Vec<(u64, u64)>,
+    read: HashSet<(u64, u64)>,
 }
 
 /// Identity of a directory, to notice a symbolic link leading back into
@@ -44,11 +58,7 @@ fn identity(_meta: &fs::Metadata) -> (u64, u64) {
 /// Deeper than this is taken as a loop the identity check cannot see.
 const MAX_DEPTH: usize = 256;
 
-fn walk_dir(
-    dir: &Path,
-    ancestors: &mut Vec<(u64, u64)>,
-    visit: &mut dyn FnMut(Entry) -> bool,
-) -> bool {
+fn walk_dir(dir: &Path, seen: &mut Seen, visit: &mut dyn FnMut(Entry) -> bool) -> bool {
     let reader = match fs::read_dir(dir) {
         Ok(r) => r,
         Err(e) => return visit(Entry::Problem(dir.to_path_buf(), e.to_string())),
@@ -84,15 +94,21 @@ fn walk_dir(
         };
         let keep_going = if meta.is_dir() {
             let id = identity(&meta);
-            if (id != (0, 0) && ancestors.contains(&id)) || ancestors.len() >= MAX_DEPTH {
+            let known = id != (0, 0);
+            if (known && seen.ancestors.contains(&id)) || seen.ancestors.len() >= MAX_DEPTH {
                 visit(Entry::Problem(
                     path,
                     "symbolic link loop (directory already being read)".to_string(),
                 ))
+            } else if known && !seen.read.insert(id) {
+                visit(Entry::Skipped(
+                    path,
+                    "directory already read through another link".to_string(),
+                ))
             } else {
-                ancestors.push(id);
-                let go = walk_dir(&path, ancestors, visit);
-                ancestors.pop();
+                seen.ancestors.push(id);
+                let go = walk_dir(&path, seen, visit);
+                seen.ancestors.pop();
                 go
             }
         } else if meta.is_file() {

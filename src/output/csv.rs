@@ -40,15 +40,36 @@ pub const COLUMNS: [&str; 31] = [
     "exited_at",
 ];
 
-/// CSV rows; null values are empty cells.
+/// CSV rows; null values are empty cells; formula cells guarded unless `raw`.
 pub struct Csv {
     /// Write the header line first (off with `--no-headers`).
     pub headers: bool,
+    /// `--csv-raw`: cells exactly as they are, no formula guard.
+    pub raw: bool,
 }
 
 impl Default for Csv {
     fn default() -> Self {
-        Csv { headers: true }
+        Csv {
+            headers: true,
+            raw: false,
+        }
+    }
+}
+
+/// A cell a spreadsheet would run as a formula (OWASP's list: `=`, `+`,
+/// `-`, `@`, tab, carriage return first) gets a leading `'`, which shows
+/// the text as typed. A bundle's pod may be named `=HYPERLINK(…)`.
+/// Plain numbers are left alone: `-1` is an exit code, not a formula.
+fn guard(cell: String) -> String {
+    let risky = matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if risky && cell.parse::<i64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell
     }
 }
 
@@ -79,15 +100,27 @@ fn num<T: ToString>(v: Option<T>) -> String {
 
 impl StreamFormat for Csv {
     fn header(&self) -> Option<Vec<u8>> {
-        if !self.headers {
-            return None;
-        }
-        let mut out = Vec::new();
-        write_row(&mut out, COLUMNS);
-        Some(out)
+        self.headers.then(header)
     }
 
     fn render(&self, record: &Record, out: &mut Vec<u8>) {
+        if self.raw {
+            write_row(out, cells(record));
+        } else {
+            write_row(out, cells(record).map(guard));
+        }
+    }
+}
+
+fn header() -> Vec<u8> {
+    let mut out = Vec::new();
+    write_row(&mut out, COLUMNS);
+    out
+}
+
+/// The cells of one row, in [`COLUMNS`] order.
+fn cells(record: &Record) -> [String; 31] {
+    {
         let o = &record.observation;
         let c = &record.classification;
         let last: Option<&State> = o.last_state.as_ref();
@@ -128,6 +161,28 @@ impl StreamFormat for Csv {
                 .map(|t| t.to_string())
                 .unwrap_or_default(),
         ];
-        write_row(out, cells);
+        cells
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guard;
+
+    #[test]
+    fn formula_cells_are_quoted_numbers_are_not() {
+        for bad in [
+            "=HYPERLINK(\"x\")",
+            "+1+2",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(guard(bad.to_string()), format!("'{bad}"));
+        }
+        for ok in ["-1", "137", "", "plain", "a=b"] {
+            assert_eq!(guard(ok.to_string()), ok);
+        }
     }
 }

@@ -86,6 +86,7 @@ pub fn mode_for(args: &RunArgs) -> Mode {
         OutputFormat::Json => Mode::Collect(Box::new(json::JsonArray::default())),
         OutputFormat::Csv => Mode::Stream(Box::new(csv::Csv {
             headers: !args.no_headers,
+            raw: args.csv_raw,
         })),
         OutputFormat::Table => {
             let table = table::Table::new(color, fit);

@@ -297,11 +297,8 @@ impl<'b> Reader<'b> {
 
     /// (line, offset of the line's start) of `pos`.
     fn loc(&mut self, pos: usize) -> (u64, u64) {
-        let line = self.line(pos);
-        (
-            line,
-            self.base_offset + scan::line_start(self.b, pos) as u64,
-        )
+        let (line, start) = self.lines.locate(self.b, pos);
+        (line, self.base_offset + start as u64)
     }
 
     fn run(&mut self) {
@@ -561,7 +558,8 @@ impl<'b> Reader<'b> {
                     let (b, base, lines) = (self.b, self.base_offset, &mut self.lines);
                     let mut locate = |kind: ContainerType, i: usize| {
                         let pos = *offsets.iter().find(|(k, _)| *k == kind)?.1.get(i)?;
-                        Some((lines.at(b, pos), base + scan::line_start(b, pos) as u64))
+                        let (line, start) = lines.locate(b, pos);
+                        Some((line, base + start as u64))
                     };
                     let obs = k8s::pod(&p, SourceFormat::K8sJson, at, &mut locate);
                     self.out.observations.extend(obs);
@@ -576,7 +574,8 @@ impl<'b> Reader<'b> {
                     let (b, base, lines) = (self.b, self.base_offset, &mut self.lines);
                     let mut locate = |kind: ContainerType, i: usize| {
                         let pos = *offsets.iter().find(|(k, _)| *k == kind)?.1.get(i)?;
-                        Some((lines.at(b, pos), base + scan::line_start(b, pos) as u64))
+                        let (line, start) = lines.locate(b, pos);
+                        Some((line, base + start as u64))
                     };
                     let obs = k8s::pod_observations(
                         None,
@@ -859,14 +858,25 @@ pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
     let mut last = 0;
     let mut pos = 0;
     let mut after_text = true;
+    // The start of the line holding `pos`, found from the bytes between the
+    // last look and `pos` only: a search back from each element of a
+    // one-line array would be quadratic.
+    let (mut ls, mut seen) = (0, 0);
     while pos < bytes.len() {
         match bytes[pos] {
             b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'}' => pos += 1,
             b'{' => {
+                if let Some(k) = memchr::memrchr(b'\n', &bytes[seen..pos]) {
+                    ls = seen + k + 1;
+                }
+                seen = pos;
                 // Cut at the line's start when only indentation precedes the
                 // brace, so the piece knows where the object's line begins.
-                let ls = scan::line_start(bytes, pos);
-                let cut = if bytes[ls..pos].iter().all(|c| matches!(c, b' ' | b'\t')) {
+                let cut = if bytes[ls..pos]
+                    .iter()
+                    .rev()
+                    .all(|c| matches!(c, b' ' | b'\t'))
+                {
                     ls
                 } else {
                     pos

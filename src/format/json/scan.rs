@@ -413,10 +413,14 @@ pub fn count_newlines(b: &[u8]) -> u64 {
 
 /// Line numbers of offsets, counted incrementally from the last query (in
 /// either direction), so a pass over the input counts each byte about once.
+/// The start of the current line is kept too: searching back for it from
+/// each object of a one-line array was quadratic.
 #[derive(Debug, Clone)]
 pub struct Lines {
     pos: usize,
     line: u64,
+    /// Start of the line holding `pos`.
+    start: usize,
 }
 
 impl Lines {
@@ -425,6 +429,7 @@ impl Lines {
         Lines {
             pos: 0,
             line: first_line,
+            start: 0,
         }
     }
 
@@ -432,12 +437,27 @@ impl Lines {
     pub fn at(&mut self, b: &[u8], at: usize) -> u64 {
         let at = at.min(b.len());
         if at >= self.pos {
-            self.line += count_newlines(&b[self.pos..at]);
+            let crossed = count_newlines(&b[self.pos..at]);
+            if crossed > 0 {
+                self.line += crossed;
+                // The last newline crossed is within `pos..at`.
+                self.start = line_start(&b[..at], at).max(self.pos);
+            }
         } else {
-            self.line -= count_newlines(&b[at..self.pos]);
+            let crossed = count_newlines(&b[at..self.pos]);
+            if crossed > 0 {
+                self.line -= crossed;
+                self.start = line_start(b, at);
+            }
         }
         self.pos = at;
         self.line
+    }
+
+    /// (line, start of that line) of offset `at` of `b`.
+    pub fn locate(&mut self, b: &[u8], at: usize) -> (u64, usize) {
+        let line = self.at(b, at);
+        (line, self.start)
     }
 }
 
@@ -607,5 +627,18 @@ mod tests {
         assert_eq!(l.at(b, 6), 4);
         assert_eq!(l.at(b, 2), 2);
         assert_eq!(l.at(b, 0), 1);
+        assert_eq!(l.locate(b, 5), (3, 4));
+        assert_eq!(l.locate(b, 7), (4, 6));
+        assert_eq!(l.locate(b, 1), (1, 0));
+        assert_eq!(l.locate(b, 3), (2, 2));
+    }
+
+    #[test]
+    fn line_starts_agree_with_a_search_back() {
+        let b = b"{\"a\":1}\n\n  [1,\n2]\nlast line\n";
+        let mut l = Lines::new(1);
+        for at in [0, 3, 9, 9, 12, 4, 15, 20, 0, 25, b.len()] {
+            assert_eq!(l.locate(b, at).1, line_start(b, at), "at {at}");
+        }
     }
 }
