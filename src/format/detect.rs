@@ -69,7 +69,7 @@ const BINARY_PER_KIB: usize = 10;
 /// Bytes that text never holds: C0 controls other than tab, line feed,
 /// vertical tab, form feed, carriage return and escape (colour codes).
 fn is_binary_byte(b: u8) -> bool {
-    b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1b) || b == 0x7f
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1b)) || b == 0x7f
 }
 
 /// Why `head` is binary data, when its share of binary bytes says so. One
