@@ -3,5 +3,6 @@
 
 pub mod cgroup;
 pub mod kernel;
+pub mod kubelet;
 pub mod lines;
 pub mod prefix;
