@@ -2,6 +2,7 @@
 //! lines, kubelet lines and the last words of container logs.
 
 pub mod cgroup;
+pub mod findings;
 pub mod kernel;
 pub mod kubelet;
 pub mod lines;
