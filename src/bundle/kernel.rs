@@ -132,6 +132,9 @@ pub struct Scanner {
     hosts: HashMap<String, HostState>,
 }
 
+/// Words one of which every kernel line this module reads holds.
+const TRIGGERS: [&[u8]; 4] = [b"oom", b"Kill", b": usage ", b"Task in "];
+
 /// Hosts tracked at once before the state is flushed (bounded memory on a
 /// syslog of a whole fleet).
 const MAX_HOSTS: usize = 4096;
@@ -204,11 +207,12 @@ impl Scanner {
     /// Reads one line; completed kills are pushed to `out`.
     pub fn feed(&mut self, line: &[u8], out: &mut Vec<OomKill>) {
         self.line += 1;
-        // Cheap reject: every line this module reads holds one of these words.
-        if memchr::memmem::find(line, b"oom").is_none()
-            && memchr::memmem::find(line, b"emory").is_none()
-            && memchr::memmem::find(line, b"ill").is_none()
-            && memchr::memmem::find(line, b"swap").is_none()
+        // Cheap reject: every line this module reads holds one of these
+        // (`oom` in `invoked oom-killer` and `oom-kill:`, `Kill` in both kill
+        // lines, `: usage ` in the counters, `Task in `).
+        if !TRIGGERS
+            .iter()
+            .any(|t| memchr::memmem::find(line, t).is_some())
         {
             return;
         }

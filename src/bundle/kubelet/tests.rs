@@ -345,6 +345,49 @@ fn printf_lines_of_old_kubelets() {
 }
 
 #[test]
+fn json_logging_format() {
+    let k = one(&format!(
+        "{{\"ts\":1710000000.25,\"caller\":\"prober/prober.go:107\",\"msg\":\"Probe failed\",\"v\":1,\"probeType\":\"Liveness\",\"pod\":{{\"name\":\"web-0\",\"namespace\":\"shop\"}},\"podUID\":\"{UID}\",\"containerName\":\"app\",\"probeResult\":\"failure\",\"output\":\"HTTP probe failed with statuscode: 500\"}}"
+    ));
+    assert!(matches!(
+        k.kind,
+        KubeletKind::ProbeFailure {
+            probe: Probe::Liveness,
+            ..
+        }
+    ));
+    assert_eq!(
+        (
+            k.namespace.as_deref(),
+            k.pod.as_deref(),
+            k.container.as_deref()
+        ),
+        (Some("shop"), Some("web-0"), Some("app"))
+    );
+    assert_eq!(k.time, WallTime::Utc("2024-03-09T16:00:00.250Z".into()));
+    // In a journal, the journal's time wins.
+    let k = one(&format!(
+        "Mar 09 16:00:00 node-1 kubelet[7]: {{\"ts\":1710000000.25,\"msg\":\"Killing container with a grace period\",\"pod\":{{\"name\":\"web-0\",\"namespace\":\"shop\"}},\"podUID\":\"{UID}\",\"containerName\":\"app\",\"containerID\":\"containerd://{CID}\",\"gracePeriod\":30}}"
+    ));
+    assert_eq!(
+        k.kind,
+        KubeletKind::Killing {
+            grace_period: Some(30)
+        }
+    );
+    assert_eq!(
+        (k.host.as_deref(), k.container_id.as_deref()),
+        (Some("node-1"), Some(CID))
+    );
+    assert!(matches!(k.time, WallTime::Syslog(_)));
+    assert!(
+        scan(b"{\"ts\":1,\"msg\":\"Probe failed\"}").is_empty(),
+        "no probe type"
+    );
+    assert!(scan(b"{\"msg\": not json Probe").is_empty());
+}
+
+#[test]
 fn other_lines_give_nothing() {
     let text = b"I0305 10:11:12.000000 1234 kubelet.go:1] \"SyncLoop ADD\" source=\"api\" pods=[\"default/liveness-exec\"]\n\
                  Mar  5 10:11:12 node-1 kernel: Killed process 1 (a)\n\
