@@ -489,6 +489,14 @@ fn probe_restart(message: &str) -> Option<Probe> {
 /// `System OOM encountered, victim process: java, pid: 4242` (and NPD's
 /// `Memory cgroup out of memory: Killed process 4242 (java) …`).
 fn system_oom(message: &str) -> KubeletLine {
+    if let Some(super::kernel::KernelLine::Killed { pid, comm, .. }) =
+        super::kernel::kernel_line(message)
+    {
+        return blank(KubeletKind::Oom {
+            pid: Some(pid),
+            process: Some(comm.to_string()),
+        });
+    }
     let process = message
         .split_once("victim process: ")
         .map(|(_, r)| r.split(',').next().unwrap_or(r).trim().to_string());

@@ -288,6 +288,16 @@ fn event_occurred_lines() {
         }
     );
     assert_eq!(oom.pod, None);
+    let npd = one(
+        "I0318 10:21:22.520840 246 event.go:389] \"Event occurred\" object=\"node-1\" kind=\"Node\" apiVersion=\"\" type=\"Warning\" reason=\"OOMKilling\" message=\"Memory cgroup out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:2097152kB, file-rss:0kB, shmem-rss:0kB\"",
+    );
+    assert_eq!(
+        npd.kind,
+        KubeletKind::Oom {
+            pid: Some(4242),
+            process: Some("java".into())
+        }
+    );
     assert!(scan(b"I0318 10:21:22.520840 246 event.go:389] \"Event occurred\" object=\"ns/p\" kind=\"Pod\" reason=\"Pulled\" message=\"ok\"").is_empty());
 }
 
