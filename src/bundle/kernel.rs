@@ -135,6 +135,19 @@ pub struct Scanner {
 /// Words one of which every kernel line this module reads holds.
 const TRIGGERS: [&[u8]; 4] = [b"oom", b"Kill", b": usage ", b"Task in "];
 
+/// [`TRIGGERS`] compiled once (a searcher built per call costs more than
+/// the search).
+fn triggers() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| {
+        TRIGGERS
+            .iter()
+            .map(|t| memchr::memmem::Finder::new(t))
+            .collect()
+    })
+}
+
 /// Hosts tracked at once before the state is flushed (bounded memory on a
 /// syslog of a whole fleet).
 const MAX_HOSTS: usize = 4096;
@@ -210,10 +223,7 @@ impl Scanner {
         // Cheap reject: every line this module reads holds one of these
         // (`oom` in `invoked oom-killer` and `oom-kill:`, `Kill` in both kill
         // lines, `: usage ` in the counters, `Task in `).
-        if !TRIGGERS
-            .iter()
-            .any(|t| memchr::memmem::find(line, t).is_some())
-        {
+        if !triggers().iter().any(|t| t.find(line).is_some()) {
             return;
         }
         let text = text(line);

@@ -154,6 +154,18 @@ const TRIGGERS: [&[u8]; 6] = [
     b"will be restarted",
 ];
 
+/// [`TRIGGERS`] compiled once.
+fn triggers() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| {
+        TRIGGERS
+            .iter()
+            .map(|t| memchr::memmem::Finder::new(t))
+            .collect()
+    })
+}
+
 /// Most bytes of probe output kept from a multi-line `output=<` value.
 const MAX_OUTPUT: usize = 512;
 
@@ -196,9 +208,7 @@ impl Scanner {
         }
         // A klog header ends in `]`, a JSON line starts with `{`.
         if memchr::memchr2(b']', b'{', line).is_none()
-            || !TRIGGERS
-                .iter()
-                .any(|t| memchr::memmem::find(line, t).is_some())
+            || !triggers().iter().any(|t| t.find(line).is_some())
         {
             return;
         }
