@@ -140,12 +140,7 @@ const TRIGGERS: [&[u8]; 4] = [b"oom", b"Kill", b": usage ", b"Task in "];
 fn triggers() -> &'static [memchr::memmem::Finder<'static>] {
     static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
         std::sync::OnceLock::new();
-    FINDERS.get_or_init(|| {
-        TRIGGERS
-            .iter()
-            .map(|t| memchr::memmem::Finder::new(t))
-            .collect()
-    })
+    FINDERS.get_or_init(|| TRIGGERS.iter().map(memchr::memmem::Finder::new).collect())
 }
 
 /// Hosts tracked at once before the state is flushed (bounded memory on a

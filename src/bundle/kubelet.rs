@@ -158,12 +158,7 @@ const TRIGGERS: [&[u8]; 6] = [
 fn triggers() -> &'static [memchr::memmem::Finder<'static>] {
     static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
         std::sync::OnceLock::new();
-    FINDERS.get_or_init(|| {
-        TRIGGERS
-            .iter()
-            .map(|t| memchr::memmem::Finder::new(t))
-            .collect()
-    })
+    FINDERS.get_or_init(|| TRIGGERS.iter().map(memchr::memmem::Finder::new).collect())
 }
 
 /// Most bytes of probe output kept from a multi-line `output=<` value.
