@@ -12,6 +12,7 @@
 //! assert_eq!(parsed.observations[0].state.exit_code, Some(137));
 //! ```
 
+pub mod bundle;
 pub mod classify;
 pub mod cli;
 pub mod diag;
