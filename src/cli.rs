@@ -112,6 +112,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_progress: bool,
 
+    /// Read each file of a bundle on its own: no joining of events, logs,
+    /// kernel and kubelet lines across its files
+    #[arg(long)]
+    pub no_joins: bool,
+
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -17,6 +17,14 @@
 //! Memory stays bounded: at most [`QUEUE`] inputs and [`BUDGET`] bytes of
 //! them are in flight ahead of the writer. Every diagnostic is told by the
 //! writer through [`diag`], in input order, after the records before it.
+//!
+//! Bundles (directories and archives, see [`crate::bundle`]) are the one
+//! exception to writing as soon as possible: their records are held, not
+//! rendered, until the bundle ends, while the producer reads the bundle's
+//! evidence files (logs, node journals, events) into a small index; then
+//! the writer joins the two and writes the records in input order
+//! (`Item::Open`, `Item::Evidence`, `Item::Close`). `--no-joins` turns
+//! this off.
 
 mod progress;
 pub mod split;
@@ -24,13 +32,14 @@ mod stream;
 pub mod work;
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
 use rayon::ThreadPool;
 
+use crate::bundle;
 use crate::cli::RunArgs;
 use crate::diag;
 use crate::filter::Filter;
@@ -56,6 +65,12 @@ enum Item {
     Stream(input::Stream),
     /// A result known without parsing (unreadable, skipped).
     Done(Output),
+    /// A bundle begins: hold its records until its `Close`.
+    Open(Arc<str>),
+    /// The evidence of one file of the open bundle.
+    Evidence(Arc<str>, bundle::read::Read1),
+    /// The innermost open bundle ends: join, write (or hand up).
+    Close,
 }
 
 /// Parses every input named in `args` and writes the records to `out`.
@@ -83,6 +98,15 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         forced: args.input_format.map(|f| f.parser()),
         verbose: args.verbose,
     });
+    // Bundle records are judged only once joined: workers hand them back
+    // whole, and the writer filters and renders them.
+    let held = Arc::new(Ctx {
+        render: None,
+        filter: None,
+        forced: ctx.forced,
+        verbose: ctx.verbose,
+    });
+    let joins = !args.no_joins;
     let limits = Limits::from_args(&args.limits);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
@@ -93,10 +117,17 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
     let budget = Arc::new(Budget::new(BUDGET));
     let (tx, rx) = mpsc::sync_channel(QUEUE);
     let producer = {
-        let (pool, ctx, budget) = (pool.clone(), ctx.clone(), budget.clone());
+        let (pool, ctx, held, budget) = (pool.clone(), ctx.clone(), held.clone(), budget.clone());
         std::thread::Builder::new()
             .name("exitparse-input".into())
-            .spawn(move || produce(&paths, limits, &pool, &ctx, &budget, tx))?
+            .spawn(move || {
+                let ctxs = Ctxs {
+                    plain: ctx,
+                    held,
+                    joins,
+                };
+                produce(&paths, limits, &pool, &ctxs, &budget, tx)
+            })?
     };
 
     let mut writer = Writer {
@@ -104,6 +135,8 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
         collect,
         progress: Progress::new(!args.no_progress),
         stats: args.stats,
+        scopes: Vec::new(),
+        held: held.clone(),
     };
     let result = writer.drain(rx, &pool, &ctx, limits, &budget);
     // Wake a producer waiting for room that will never come.
@@ -114,19 +147,45 @@ pub fn run(args: &RunArgs, out: &mut dyn Write) -> io::Result<()> {
     result
 }
 
+/// The settings of plain inputs and of inputs inside a bundle.
+struct Ctxs {
+    plain: Arc<Ctx>,
+    held: Arc<Ctx>,
+    /// Bundles are joined (no `--no-joins`).
+    joins: bool,
+}
+
 /// The producer: turns what [`input::discover`] finds into [`Item`]s.
 fn produce(
     paths: &[PathBuf],
     limits: Limits,
     pool: &ThreadPool,
-    ctx: &Arc<Ctx>,
+    ctxs: &Ctxs,
     budget: &Budget,
     tx: SyncSender<Item>,
 ) {
     let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let mut sink = |found: Found| -> bool {
+    // Bundles open around the current input (joins on only).
+    let mut depth = 0usize;
+    let mut sink = |found: Found<'_>| -> bool {
+        let in_bundle = depth > 0;
+        let ctx = if in_bundle { &ctxs.held } else { &ctxs.plain };
         let item = match found {
+            Found::BundleStart(path) if ctxs.joins => {
+                depth += 1;
+                Item::Open(path)
+            }
+            Found::BundleEnd if ctxs.joins => {
+                depth = depth.saturating_sub(1);
+                Item::Close
+            }
+            Found::BundleStart(_) | Found::BundleEnd => return true,
             Found::Unit(unit) => {
+                let head = &unit.bytes[..unit.bytes.len().min(HEAD)];
+                if in_bundle && let Some(role) = bundle::layout::role(&unit.path, head) {
+                    let read = bundle::read::bytes(&unit.path, &role, &unit.bytes);
+                    return tx.send(Item::Evidence(unit.path.clone(), read)).is_ok();
+                }
                 let charged = budget.acquire(unit.bytes.len() as u64);
                 if unit.bytes.len() >= split::SPLIT_MIN {
                     Item::Big(unit, charged)
@@ -139,6 +198,20 @@ fn produce(
                     Item::Pending(done_rx, charged)
                 }
             }
+            Found::Other {
+                path,
+                why,
+                head,
+                rest,
+            } => match bundle::layout::role(&path, head).filter(|_| in_bundle) {
+                Some(role) => {
+                    let mut reader =
+                        io::BufReader::with_capacity(1 << 16, io::Cursor::new(head).chain(rest));
+                    let read = bundle::read::reader(&path, &role, &mut reader);
+                    Item::Evidence(path, read)
+                }
+                None => Item::Done(Output::skipped(ctx, path, &why, 0)),
+            },
             Found::Stream(s) => Item::Stream(s),
             Found::Problem { path, message } => {
                 let mut out = Output::problem(path, message);
@@ -149,8 +222,11 @@ fn produce(
         };
         tx.send(item).is_ok()
     };
-    input::discover(&paths, limits, ctx.forced.is_some(), &mut sink);
+    input::discover(&paths, limits, ctxs.plain.forced.is_some(), &mut sink);
 }
+
+/// Bytes of an input the role of an evidence file is told from.
+const HEAD: usize = 64 * 1024;
 
 /// The writer's side: output, progress and counters.
 struct Writer<'o> {
@@ -158,6 +234,11 @@ struct Writer<'o> {
     collect: Option<Box<dyn CollectFormat>>,
     progress: Progress,
     stats: bool,
+    /// Open bundles, innermost last.
+    scopes: Vec<bundle::Scope>,
+    /// The settings bundle records were parsed with (to filter and render
+    /// them once joined, the writer uses the plain ones).
+    held: Arc<Ctx>,
 }
 
 impl Writer<'_> {
@@ -188,9 +269,37 @@ impl Writer<'_> {
                     budget.release(charged);
                 }
                 Item::Big(unit, charged) => {
+                    let ctx = if self.scopes.is_empty() {
+                        ctx
+                    } else {
+                        &self.held.clone()
+                    };
                     self.big(pool, ctx, unit)?;
                     budget.release(charged);
                 }
+                Item::Open(path) => self.scopes.push(bundle::Scope::new(path)),
+                Item::Evidence(path, read) => {
+                    let notes = read
+                        .notes
+                        .into_iter()
+                        .map(|(line, message)| work::Note {
+                            path: path.clone(),
+                            line,
+                            kind: NoteKind::Notice,
+                            message,
+                        })
+                        .collect();
+                    if let Some(scope) = self.scopes.last_mut() {
+                        scope.saw(&path);
+                        scope.add(read.evidence);
+                    }
+                    self.emit(Output {
+                        notes,
+                        files: 1,
+                        ..Output::default()
+                    })?;
+                }
+                Item::Close => self.close(pool, ctx)?,
                 Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
             }
         }
@@ -256,6 +365,36 @@ impl Writer<'_> {
         )
     }
 
+    /// The innermost bundle ends: its records are joined, then written
+    /// (filtered and rendered on the pool, in order), or handed to the
+    /// bundle around it.
+    fn close(&mut self, pool: &ThreadPool, ctx: &Arc<Ctx>) -> io::Result<()> {
+        let Some(scope) = self.scopes.pop() else {
+            return Ok(());
+        };
+        let finished = scope.finish(ctx.verbose);
+        let notes = finished
+            .told
+            .into_iter()
+            .map(|(path, line, message)| work::Note {
+                path: Arc::from(path),
+                line,
+                kind: NoteKind::Notice,
+                message,
+            })
+            .collect();
+        if let Some(outer) = self.scopes.last_mut() {
+            outer.hold_joined(finished.records);
+            return self.emit(Output {
+                notes,
+                ..Output::default()
+            });
+        }
+        let mut out = render_held(pool, ctx, finished.records);
+        out.notes = notes;
+        self.emit(out)
+    }
+
     /// Tells `out`'s diagnostics, then writes its records.
     fn emit(&mut self, out: Output) -> io::Result<()> {
         for note in &out.notes {
@@ -266,6 +405,12 @@ impl Writer<'_> {
             if note.kind == NoteKind::Error {
                 self.progress.errors += 1;
             }
+        }
+        if let Some(scope) = self.scopes.last_mut() {
+            // Inside a bundle: records wait for its evidence.
+            scope.hold(out.records);
+            self.progress.add(out.files, out.bytes, 0);
+            return Ok(());
         }
         match &mut self.collect {
             Some(c) => {
@@ -278,6 +423,36 @@ impl Writer<'_> {
         self.progress.add(out.files, out.bytes, out.count);
         Ok(())
     }
+}
+
+/// Filters and renders a bundle's joined records as the workers do for
+/// plain inputs, in pieces on the pool, keeping their order.
+fn render_held(pool: &ThreadPool, ctx: &Ctx, records: Vec<crate::output::Record>) -> Output {
+    use rayon::prelude::*;
+    const PIECE: usize = 2048;
+    let pieces: Vec<Output> = pool.install(|| {
+        records
+            .into_par_iter()
+            .with_min_len(PIECE)
+            .fold(Output::default, |mut out, record| {
+                if ctx.filter.as_ref().is_none_or(|f| f.keep(&record)) {
+                    out.count += 1;
+                    match &ctx.render {
+                        Some(r) => r.render(&record, &mut out.rendered),
+                        None => out.records.push(record),
+                    }
+                }
+                out
+            })
+            .collect()
+    });
+    let mut all = Output::default();
+    for p in pieces {
+        all.count += p.count;
+        all.rendered.extend_from_slice(&p.rendered);
+        all.records.extend(p.records);
+    }
+    all
 }
 
 /// Bytes of inputs in flight: the producer waits for room, the writer

@@ -70,7 +70,7 @@ pub struct Walker<'s> {
     limits: Limits,
     /// `--input-format` given: keep every member that is not an archive.
     forced: bool,
-    sink: &'s mut dyn FnMut(Found) -> bool,
+    sink: &'s mut dyn FnMut(Found<'_>) -> bool,
     /// Decompressed bytes of the current top-level archive.
     total: Rc<Cell<u64>>,
     /// The top-level archive hit `--max-archive-size` (already told).
@@ -79,7 +79,7 @@ pub struct Walker<'s> {
 }
 
 impl<'s> Walker<'s> {
-    pub fn new(limits: Limits, forced: bool, sink: &'s mut dyn FnMut(Found) -> bool) -> Self {
+    pub fn new(limits: Limits, forced: bool, sink: &'s mut dyn FnMut(Found<'_>) -> bool) -> Self {
         Walker {
             limits,
             forced,
@@ -100,7 +100,7 @@ impl<'s> Walker<'s> {
         !self.stopped
     }
 
-    fn send(&mut self, found: Found) -> Flow {
+    fn send(&mut self, found: Found<'_>) -> Flow {
         if !self.stopped && !(self.sink)(found) {
             self.stopped = true;
         }
@@ -218,6 +218,22 @@ impl<'s> Walker<'s> {
     }
 
     fn tar(&mut self, path: &str, reader: Box<dyn Read + '_>, depth: u32) -> Flow {
+        self.scoped(path, |w| w.tar_members(path, reader, depth))
+    }
+
+    /// Runs `read` (the members of one tar or zip archive) as one bundle.
+    fn scoped(&mut self, path: &str, read: impl FnOnce(&mut Self) -> Flow) -> Flow {
+        if self.send(Found::BundleStart(Arc::from(path))) == Flow::Stop {
+            return Flow::Stop;
+        }
+        let flow = read(self);
+        if self.send(Found::BundleEnd) == Flow::Stop {
+            return Flow::Stop;
+        }
+        flow
+    }
+
+    fn tar_members(&mut self, path: &str, reader: Box<dyn Read + '_>, depth: u32) -> Flow {
         let mut archive = tar::Archive::new(reader);
         let entries = match archive.entries() {
             Ok(e) => e,
@@ -256,6 +272,10 @@ impl<'s> Walker<'s> {
     }
 
     fn zip(&mut self, path: &str, data: &[u8], depth: u32) -> Flow {
+        self.scoped(path, |w| w.zip_members(path, data, depth))
+    }
+
+    fn zip_members(&mut self, path: &str, data: &[u8], depth: u32) -> Flow {
         let mut archive = match zip::ZipArchive::new(Cursor::new(data)) {
             Ok(a) => a,
             Err(e) => return self.problem(path, format!("reading zip archive: {e}")),
@@ -345,9 +365,11 @@ impl<'s> Walker<'s> {
                 Detection::Dump(_) => None,
             };
             if let Some(why) = why {
-                return self.send(Found::Skipped {
+                return self.send(Found::Other {
                     path: Arc::from(path),
                     why,
+                    head: &head,
+                    rest,
                 });
             }
         }
