@@ -93,6 +93,18 @@ fn assert_api_panic(records: &[Value], log: &str) {
     assert!(!cites(records, "api-4c2d", "log ").is_empty());
 }
 
+/// A kubelet `"Probe failed" probeType="Liveness"` line in the judged run.
+fn assert_probe_liveness(records: &[Value], file: &str) {
+    assert_eq!(category(records, "probe-x"), "liveness_killed");
+    let kubelet = cites(records, "probe-x", "kubelet ");
+    assert!(
+        kubelet
+            .iter()
+            .any(|k| k.contains(file) && k.contains("probeType=\"Liveness\"")),
+        "{kubelet:?}"
+    );
+}
+
 fn assert_billing_java_oom(records: &[Value]) {
     assert_eq!(category(records, "billing-0"), "app_error");
     assert_eq!(find(records, "billing-0")["logs"]["finding"], "java_oom");
@@ -118,6 +130,7 @@ fn troubleshoot_joins_kernel_events_logs_and_time() {
     assert_billing_java_oom(&records);
     assert_eq!(category(&records, "web-1"), "running");
     assert_eq!(find(&records, "web-1")["logs"]["previous"], false);
+    assert_probe_liveness(&records, "host-collectors/node-1/journald/kubelet.txt:");
     // The kill of a pod the bundle does not hold: told, never attached.
     assert!(
         stderr.contains("ruby (pid 7070) matches no container"),
@@ -141,6 +154,7 @@ fn must_gather_reads_insecure_previous_logs_and_uptime_dmesg() {
         "{api:#}"
     );
     assert_billing_java_oom(&records);
+    assert_probe_liveness(&records, "host_service_logs/masters/kubelet_service.log:");
 }
 
 #[test]

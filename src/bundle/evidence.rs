@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::events::Event;
 use super::kernel::OomKill;
 use super::layout::LogKey;
+use super::prefix::WallTime;
 
 /// Evidence read from one file of a bundle.
 #[derive(Debug)]
@@ -58,8 +59,9 @@ pub struct KubeletEv {
     pub pod: Option<String>,
     pub pod_uid: Option<String>,
     pub container: Option<String>,
-    /// RFC 3339 UTC when the line said.
-    pub time: Option<String>,
+    pub container_id: Option<String>,
+    /// When the line was written (year-less for syslog and klog stamps).
+    pub time: WallTime,
     /// The line without its prefix, for the evidence string.
     pub text: String,
 }

@@ -165,7 +165,7 @@ pub fn join(index: &Index, records: &mut [Record], verbose: bool) -> (Vec<usize>
     events(index, &keys, &mut adds);
     logs(index, &keys, &mut adds);
     kills(index, &keys, &mut adds, verbose.then_some(&mut told));
-    kubelet(index, &keys, &mut adds);
+    kubelet(index, &keys, &mut adds, reference(&keys).as_deref());
     drop(keys);
     for (i, add) in adds.into_iter().enumerate() {
         if add.apply(&mut records[i].observation) {
@@ -357,20 +357,10 @@ fn kills(index: &Index, keys: &[Key<'_>], adds: &mut [Adds], mut told: Option<&m
         }
     }
     let nodes: HashSet<&str> = keys.iter().filter_map(|k| k.node).collect();
-    let reference = keys
-        .iter()
-        .filter_map(|k| k.window.1)
-        .max()
-        .map(|t| t.to_rfc3339());
+    let reference = reference(keys);
     for ev in &index.kills {
         let kill = &ev.kill;
-        // A year-less syslog time takes its year from the newest run end:
-        // without one no run could hold it anyway.
-        let when = match &reference {
-            Some(r) => kill.time.resolve(r),
-            None => kill.time.utc().map(str::to_string),
-        }
-        .and_then(|t| time(Some(&t)));
+        let when = when(&kill.time, reference.as_deref());
         let mut how = "";
         let mut candidates: Vec<usize> = Vec::new();
         if let Some(cid) = kill.container_id.as_deref().filter(|c| c.len() >= 12) {
@@ -471,6 +461,24 @@ fn kills(index: &Index, keys: &[Key<'_>], adds: &mut [Adds], mut told: Option<&m
     }
 }
 
+/// The newest end of a run: year-less syslog times take their year from it
+/// (without one, no run could hold such a time anyway).
+fn reference(keys: &[Key<'_>]) -> Option<String> {
+    keys.iter()
+        .filter_map(|k| k.window.1)
+        .max()
+        .map(|t| t.to_rfc3339())
+}
+
+/// When a line's prefix says it was written.
+fn when(t: &super::prefix::WallTime, reference: Option<&str>) -> Option<DateTime<Utc>> {
+    match reference {
+        Some(r) => t.resolve(r),
+        None => t.utc().map(str::to_string),
+    }
+    .and_then(|s| time(Some(&s)))
+}
+
 /// `java (pid 4242)`.
 fn victim(k: &super::kernel::OomKill) -> String {
     match (&k.comm, k.pid) {
@@ -481,12 +489,13 @@ fn victim(k: &super::kernel::OomKill) -> String {
     }
 }
 
-fn kubelet(index: &Index, keys: &[Key<'_>], adds: &mut [Adds]) {
+fn kubelet(index: &Index, keys: &[Key<'_>], adds: &mut [Adds], reference: Option<&str>) {
     if index.kubelet.is_empty() {
         return;
     }
     let mut by_pod: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     let mut by_uid: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_cid: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, l) in index.kubelet.iter().enumerate() {
         if let Some(p) = &l.pod {
             by_pod
@@ -495,6 +504,8 @@ fn kubelet(index: &Index, keys: &[Key<'_>], adds: &mut [Adds]) {
                 .push(i);
         } else if let Some(u) = &l.pod_uid {
             by_uid.entry(norm_uid(u)).or_default().push(i);
+        } else if let Some(c) = l.container_id.as_deref().and_then(|c| c.get(..12)) {
+            by_cid.entry(c.to_ascii_lowercase()).or_default().push(i);
         }
     }
     for (r, k) in keys.iter().enumerate() {
@@ -509,6 +520,11 @@ fn kubelet(index: &Index, keys: &[Key<'_>], adds: &mut [Adds]) {
         {
             lines.extend(v);
         }
+        if let Some(c) = k.cid.and_then(|c| c.get(..12))
+            && let Some(v) = by_cid.get(&c.to_ascii_lowercase())
+        {
+            lines.extend(v);
+        }
         for i in lines {
             let l = &index.kubelet[i];
             if let (Some(a), Some(b)) = (&l.pod_uid, &k.uid)
@@ -520,7 +536,7 @@ fn kubelet(index: &Index, keys: &[Key<'_>], adds: &mut [Adds]) {
                 continue;
             }
             // A line of another run says nothing about this one.
-            if let Some(t) = time(l.time.as_deref())
+            if let Some(t) = when(&l.time, reference)
                 && k.holds(t) == Some(false)
             {
                 continue;

@@ -661,4 +661,4 @@ fn stat(input: &str) -> IResult<&str, (&str, i64)> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -14,6 +14,7 @@ pub mod events;
 pub mod evidence;
 pub mod join;
 pub mod kernel;
+pub mod kubelet;
 pub mod kubelet_ev;
 pub mod layout;
 pub mod lines;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::evidence::{Evidence, KillEv, LogEv};
 use super::layout::{LogKey, Role};
 use super::lines::BoundedLines;
-use super::{events, kernel, kubelet_ev as kubelet, logtail as findings};
+use super::{events, kernel, kubelet, kubelet_ev, logtail as findings};
 
 /// Longest line kept whole while scanning (kernel and kubelet lines are far
 /// shorter; a longer line is cut, not buffered).
@@ -205,6 +205,26 @@ impl<R: BufRead> Read for Block<'_, R> {
     }
 }
 
+/// Kubelet lines kept from one file (a week of a busy node's journal
+/// fits; the rest is told).
+const MAX_KUBELET_LINES: usize = 200_000;
+
+fn keep_kubelet(
+    path: &Arc<str>,
+    said: &mut Vec<kubelet::KubeletLine>,
+    kept: &mut usize,
+    out: &mut Read1,
+) {
+    for l in said.drain(..) {
+        if let Some(k) = kubelet_ev::evidence(path, l) {
+            *kept += 1;
+            if *kept <= MAX_KUBELET_LINES {
+                out.evidence.push(Evidence::Kubelet(k));
+            }
+        }
+    }
+}
+
 /// A node's kernel log, journal, syslog or kubelet log: OOM kills and the
 /// kubelet lines about containers, in one pass.
 fn node_log(path: &Arc<str>, node: Option<&str>, r: &mut dyn BufRead, out: &mut Read1) {
@@ -219,6 +239,9 @@ fn node_log(path: &Arc<str>, node: Option<&str>, r: &mut dyn BufRead, out: &mut 
     }
     let mut scanner = kernel::Scanner::new();
     let mut kills = Vec::new();
+    let mut klines = kubelet::Scanner::new();
+    let mut said = Vec::new();
+    let mut kept = 0usize;
     let mut lines = BoundedLines::new(r, MAX_LINE);
     let mut lineno = 0u64;
     loop {
@@ -233,11 +256,20 @@ fn node_log(path: &Arc<str>, node: Option<&str>, r: &mut dyn BufRead, out: &mut 
         };
         lineno += 1;
         scanner.feed(line, &mut kills);
-        if let Some(k) = kubelet::evidence(path, lineno, line) {
-            out.evidence.push(Evidence::Kubelet(k));
-        }
+        klines.feed(line, &mut said);
+        keep_kubelet(path, &mut said, &mut kept, out);
     }
     scanner.finish(&mut kills);
+    klines.finish(&mut said);
+    keep_kubelet(path, &mut said, &mut kept, out);
+    if kept > MAX_KUBELET_LINES {
+        out.notes.push((
+            0,
+            format!(
+                "more than {MAX_KUBELET_LINES} kubelet lines about containers: the first {MAX_KUBELET_LINES} kept"
+            ),
+        ));
+    }
     kills.sort_by_key(|k| k.line);
     out.evidence.extend(kills.into_iter().map(|kill| {
         Evidence::Kill(KillEv {
