@@ -89,7 +89,7 @@ fn assert_api_panic(records: &[Value], log: &str) {
         "{api:#}"
     );
     assert_eq!(api["logs"]["finding"], "go_panic", "{api:#}");
-    assert!(summary(records, "api-4c2d").contains("Go panic"));
+    assert!(summary(records, "api-4c2d").contains("the Go program panicked"));
     assert!(!cites(records, "api-4c2d", "log ").is_empty());
 }
 

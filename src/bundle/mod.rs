@@ -12,13 +12,13 @@
 pub mod cgroup;
 pub mod events;
 pub mod evidence;
+pub mod findings;
 pub mod join;
 pub mod kernel;
 pub mod kubelet;
 pub mod kubelet_ev;
 pub mod layout;
 pub mod lines;
-pub mod logtail;
 pub mod prefix;
 pub mod read;
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::evidence::{Evidence, KillEv, LogEv};
 use super::layout::{LogKey, Role};
 use super::lines::BoundedLines;
-use super::{events, kernel, kubelet, kubelet_ev, logtail as findings};
+use super::{events, findings, kernel, kubelet, kubelet_ev};
 
 /// Longest line kept whole while scanning (kernel and kubelet lines are far
 /// shorter; a longer line is cut, not buffered).
@@ -81,17 +81,25 @@ pub fn reader(path: &Arc<str>, role: &Role, r: &mut dyn BufRead) -> Read1 {
 }
 
 fn log(path: &Arc<str>, key: &LogKey, r: impl Read, skipped: u64, out: &mut Read1) {
-    match findings::tail(r, TAIL_LINES, TAIL_BYTES) {
-        Ok(t) => out
-            .evidence
-            .push(Evidence::Log(log_ev(path, key.clone(), t, skipped))),
-        Err(e) => out.notes.push((0, format!("log not read: {e}"))),
+    let t = findings::tail(r, TAIL_LINES, TAIL_BYTES);
+    if let Some(e) = &t.error {
+        let at = skipped + t.lines_read;
+        out.notes
+            .push((at, format!("log read as far as line {at}: {e}")));
     }
+    if t.binary {
+        // A binary "log" has no last words worth showing.
+        out.notes
+            .push((0, "binary data (NUL bytes): not read as a log".to_string()));
+        return;
+    }
+    out.evidence
+        .push(Evidence::Log(log_ev(path, key.clone(), t, skipped)));
 }
 
 fn log_ev(path: &Arc<str>, key: LogKey, t: findings::LogTail, skipped: u64) -> LogEv {
     let (finding, finding_line, finding_lineno) = match t.finding {
-        Some(f) => (Some(f.id.to_string()), Some(f.text), skipped + f.line),
+        Some(f) => (Some(f.name), Some(f.line), skipped + f.line_no),
         None => (None, None, 0),
     };
     LogEv {
@@ -142,17 +150,15 @@ fn blocks(path: &Arc<str>, r: &mut dyn BufRead, out: &mut Read1) {
             done: false,
             count: 0,
         };
-        let tail = findings::tail(&mut block, TAIL_LINES, TAIL_BYTES);
+        let t = findings::tail(&mut block, TAIL_LINES, TAIL_BYTES);
         lineno += block.count;
-        match tail {
-            Ok(t) => out
-                .evidence
-                .push(Evidence::Log(log_ev(path, key, t, start))),
-            Err(e) => {
-                out.notes
-                    .push((lineno, format!("read as far as line {lineno}: {e}")));
-                break;
-            }
+        let failed = t.error.clone();
+        out.evidence
+            .push(Evidence::Log(log_ev(path, key, t, start)));
+        if let Some(e) = failed {
+            out.notes
+                .push((lineno, format!("read as far as line {lineno}: {e}")));
+            break;
         }
     }
 }

@@ -240,10 +240,10 @@ fn verdict(
     };
     let mut summary = capitalize(fill.apply(template));
     let mut hint = pick_hint(rules, category, judged, code).map(|h| fill.apply(h));
-    let finding = log_finding(rules, category, obs);
-    if let Some(v) = finding {
-        summary = format!("{summary}; its log shows {}", v.says);
-        hint = Some(v.hint.clone());
+    let finding = log_finding(category, obs);
+    if let Some(sig) = finding {
+        summary = format!("{summary}; its log shows {}", sig.summary);
+        hint = Some(sig.hint.clone());
     }
     Classification {
         category: category.id.clone(),
@@ -258,17 +258,19 @@ fn verdict(
 }
 
 /// What the judged run's log adds to a failure's verdict, if it holds a
-/// known crash signature.
-fn log_finding<'r>(
-    rules: &'r Rules,
+/// known crash signature (`grammar/rules/logs.toml`: its summary phrase
+/// and hint; the category stays).
+fn log_finding(
     category: &rules::Category,
     obs: &Observation,
-) -> Option<&'r rules::LogVerdict> {
+) -> Option<&'static crate::bundle::findings::Signature> {
     if category.severity < Severity::Warning {
         return None;
     }
     let finding = obs.logs.as_ref()?.finding.as_deref()?;
-    rules.log_verdict(finding)
+    crate::bundle::findings::signatures()
+        .iter()
+        .find(|s| s.name == finding)
 }
 
 fn pick_hint<'r>(

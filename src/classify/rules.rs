@@ -10,7 +10,6 @@ use super::Severity;
 const CATEGORIES: &str = include_str!("../../grammar/rules/categories.toml");
 const SIGNALS: &str = include_str!("../../grammar/rules/signals.toml");
 const NTSTATUS: &str = include_str!("../../grammar/rules/ntstatus.toml");
-const LOG_VERDICTS: &str = include_str!("../../grammar/rules/log-verdicts.toml");
 
 /// All rule data.
 #[derive(Debug, Deserialize)]
@@ -26,22 +25,6 @@ pub struct Rules {
     pub signals: Vec<Signal>,
     #[serde(skip)]
     pub ntstatus: Vec<NtStatus>,
-    /// What a log finding (`logs.finding`) adds to a verdict.
-    #[serde(skip)]
-    pub log_verdicts: Vec<LogVerdict>,
-}
-
-/// What a log finding adds to a verdict: words for the summary, a hint.
-#[derive(Debug, Deserialize)]
-pub struct LogVerdict {
-    pub finding: String,
-    pub says: String,
-    pub hint: String,
-}
-
-#[derive(Deserialize)]
-struct LogVerdictFile {
-    log_verdict: Vec<LogVerdict>,
 }
 
 /// Substrings that mark an event as evidence of a kind.
@@ -149,16 +132,10 @@ fn load() -> Result<Rules, toml::de::Error> {
     let mut rules: Rules = toml::from_str(CATEGORIES)?;
     rules.signals = toml::from_str::<SignalFile>(SIGNALS)?.signal;
     rules.ntstatus = toml::from_str::<NtStatusFile>(NTSTATUS)?.status;
-    rules.log_verdicts = toml::from_str::<LogVerdictFile>(LOG_VERDICTS)?.log_verdict;
     Ok(rules)
 }
 
 impl Rules {
-    /// What the log finding `id` adds to a verdict.
-    pub fn log_verdict(&self, id: &str) -> Option<&LogVerdict> {
-        self.log_verdicts.iter().find(|v| v.finding == id)
-    }
-
     /// The category with this id.
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
