@@ -755,8 +755,6 @@ fn pods_table(pods: &[Pod]) -> String {
             "CrashLoopBackOff"
         } else if c.state.contains("running") {
             "Running"
-        } else if c.state.contains("\"exitCode\":137") {
-            "Error"
         } else {
             "Error"
         };

@@ -182,7 +182,8 @@ fn matches(
         check(judged.state.signal.is_some() == flag)?;
     }
     if let Some(flag) = alt.kernel_oom {
-        check(judged.terminated && !obs.joined.oom_kills.is_empty() == flag)?;
+        let killed = !obs.joined.oom_kills.is_empty();
+        check(judged.terminated && killed == flag)?;
     }
     let mut cited = Vec::new();
     if let Some(kind) = alt.event {
