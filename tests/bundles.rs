@@ -226,7 +226,7 @@ fn no_joins_reads_each_file_alone() {
 #[test]
 fn output_is_the_same_for_every_jobs_count() {
     let dir = scratch("bundle-jobs");
-    assert!(layouts::write("troubleshoot", &dir, 4 << 20).unwrap());
+    assert!(layouts::write("troubleshoot", &dir, 16 << 20).unwrap());
     let path = dir.to_string_lossy().into_owned();
     let one = exitparse(&["-j", "1", &path], None);
     let four = exitparse(&["-j", "4", &path], None);

@@ -443,9 +443,10 @@ fn put(root: &Path, rel: &str, text: &str) -> io::Result<()> {
 /// Padding: `n` healthy pods (returned, for the layout's pod file) and
 /// `bytes` of logs and journal lines written through `log`.
 fn pad(size: u64) -> (Vec<Pod>, u64) {
-    // About 1 KB of pod JSON per padding pod; a third of the bundle.
-    let n = (size / 3 / 1100) as u32;
-    ((0..n).map(filler).collect(), size / 3)
+    // About 1 KB of pod JSON per padding pod, a tenth of the bundle: real
+    // bundles are mostly logs and journals.
+    let n = (size / 10 / 1100) as u32;
+    ((0..n).map(filler).collect(), size - size / 10)
 }
 
 /// `bytes` of ordinary log lines.

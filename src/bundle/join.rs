@@ -357,6 +357,10 @@ fn kills(index: &Index, keys: &[Key<'_>], adds: &mut [Adds], mut told: Option<&m
         }
     }
     let nodes: HashSet<&str> = keys.iter().filter_map(|k| k.node).collect();
+    // Only runs with a known end can hold a kill's time.
+    let timed: Vec<usize> = (0..keys.len())
+        .filter(|&r| keys[r].window.1.is_some())
+        .collect();
     let reference = reference(keys);
     for ev in &index.kills {
         let kill = &ev.kill;
@@ -400,7 +404,9 @@ fn kills(index: &Index, keys: &[Key<'_>], adds: &mut [Adds], mut told: Option<&m
             && let Some(t) = when
         {
             let node = ev.node.as_deref().or(kill.host.as_deref());
-            candidates = (0..keys.len())
+            candidates = timed
+                .iter()
+                .copied()
                 .filter(|&r| match (node, keys[r].node) {
                     (Some(a), Some(b)) => a == b,
                     // Without node names, only a bundle of one node can say.

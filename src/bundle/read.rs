@@ -44,7 +44,36 @@ pub fn bytes(path: &Arc<str>, role: &Role, data: &[u8]) -> Read1 {
             log(path, key, &data[from..], skipped, &mut out);
             out
         }
+        // Parsed in place, not copied.
+        Role::Events => {
+            let mut out = Read1::default();
+            let cap = MAX_EVENTS_FILE as usize;
+            if data.len() > cap {
+                out.notes.push((
+                    0,
+                    format!("events file larger than {} MiB: read that far", cap >> 20),
+                ));
+            }
+            out.evidence.extend(
+                events::read(&data[..data.len().min(cap)])
+                    .into_iter()
+                    .map(|e| Evidence::Event(path.clone(), e)),
+            );
+            out
+        }
         _ => reader(path, role, &mut &data[..]),
+    }
+}
+
+/// Reads a file of a directory bundle (`path` is its file system path)
+/// with plain reads, front to back.
+pub fn file(path: &Arc<str>, role: &Role) -> Read1 {
+    match std::fs::File::open(&**path) {
+        Ok(f) => reader(path, role, &mut io::BufReader::with_capacity(1 << 20, f)),
+        Err(e) => Read1 {
+            evidence: Vec::new(),
+            notes: vec![(0, format!("not read: {e}"))],
+        },
     }
 }
 
@@ -211,6 +240,22 @@ impl<R: BufRead> Read for Block<'_, R> {
     }
 }
 
+/// Words every kubelet line of interest holds (`src/bundle/kubelet.rs`):
+/// probes, kills, evictions, OOM and PLEG deaths, events; continuation
+/// lines of a probe's output start with white space.
+fn kubelet_may_say(line: &[u8]) -> bool {
+    static WORDS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        ["robe", "Kill", "vict", "OOM", "Died", "Unhealthy", "Event occurred"]
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+            .collect()
+    });
+    line.first().is_some_and(|b| *b == b' ' || *b == b'\t')
+        || words.iter().any(|w| w.find(line).is_some())
+}
+
 /// Kubelet lines kept from one file (a week of a busy node's journal
 /// fits; the rest is told).
 const MAX_KUBELET_LINES: usize = 200_000;
@@ -262,8 +307,15 @@ fn node_log(path: &Arc<str>, node: Option<&str>, r: &mut dyn BufRead, out: &mut 
         };
         lineno += 1;
         scanner.feed(line, &mut kills);
-        klines.feed(line, &mut said);
-        keep_kubelet(path, &mut said, &mut kept, out);
+        // The kubelet parser is slow on the lines that are none of its
+        // business (most of a journal): they are fed empty, which keeps its
+        // line count and closes a multi-line probe output as the line would.
+        if kubelet_may_say(line) {
+            klines.feed(line, &mut said);
+            keep_kubelet(path, &mut said, &mut kept, out);
+        } else {
+            klines.feed(b"", &mut said);
+        }
     }
     scanner.finish(&mut kills);
     klines.finish(&mut said);

@@ -67,8 +67,10 @@ enum Item {
     Done(Output),
     /// A bundle begins: hold its records until its `Close`.
     Open(Arc<str>),
-    /// The evidence of one file of the open bundle.
-    Evidence(Arc<str>, bundle::read::Read1),
+    /// The evidence of one file of the open bundle, and its size.
+    Evidence(Arc<str>, bundle::read::Read1, u64),
+    /// The same, being read by the pool (a mapped file).
+    EvidencePending(Arc<str>, Receiver<bundle::read::Read1>, u64),
     /// The innermost open bundle ends: join, write (or hand up).
     Close,
 }
@@ -182,11 +184,30 @@ fn produce(
             Found::BundleStart(_) | Found::BundleEnd => return true,
             Found::Unit(unit) => {
                 let head = &unit.bytes[..unit.bytes.len().min(HEAD)];
-                if in_bundle && let Some(role) = bundle::layout::role(&unit.path, head) {
-                    let read = bundle::read::bytes(&unit.path, &role, &unit.bytes);
-                    return tx.send(Item::Evidence(unit.path.clone(), read)).is_ok();
-                }
+                let role = bundle::layout::role(&unit.path, head).filter(|_| in_bundle);
                 let charged = budget.acquire(unit.bytes.len() as u64);
+                if let Some(role) = role {
+                    // Kernel journals are scanned whole: on the pool, so
+                    // the producer walks on.
+                    let (done_tx, done_rx) = mpsc::sync_channel(1);
+                    let path = unit.path.clone();
+                    pool.spawn(move || {
+                        let read = match (&unit.bytes, &role) {
+                            // A journal is read whole: streamed from its
+                            // file, its pages stay out of our resident set.
+                            (input::Bytes::Mapped(_), bundle::layout::Role::NodeLog { .. }) => {
+                                let path = unit.path.clone();
+                                drop(unit);
+                                bundle::read::file(&path, &role)
+                            }
+                            _ => bundle::read::bytes(&unit.path, &role, &unit.bytes),
+                        };
+                        let _ = done_tx.send(read);
+                    });
+                    return tx
+                        .send(Item::EvidencePending(path, done_rx, charged))
+                        .is_ok();
+                }
                 if unit.bytes.len() >= split::SPLIT_MIN {
                     Item::Big(unit, charged)
                 } else {
@@ -205,10 +226,14 @@ fn produce(
                 rest,
             } => match bundle::layout::role(&path, head).filter(|_| in_bundle) {
                 Some(role) => {
-                    let mut reader =
-                        io::BufReader::with_capacity(1 << 16, io::Cursor::new(head).chain(rest));
+                    let mut counted = Counted {
+                        inner: io::Cursor::new(head).chain(rest),
+                        bytes: 0,
+                    };
+                    let mut reader = io::BufReader::with_capacity(1 << 16, &mut counted);
                     let read = bundle::read::reader(&path, &role, &mut reader);
-                    Item::Evidence(path, read)
+                    drop(reader);
+                    Item::Evidence(path, read, counted.bytes)
                 }
                 None => Item::Done(Output::skipped(ctx, path, &why, 0)),
             },
@@ -227,6 +252,20 @@ fn produce(
 
 /// Bytes of an input the role of an evidence file is told from.
 const HEAD: usize = 64 * 1024;
+
+/// Counts the bytes of a streamed evidence file (for `--stats`).
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
 
 /// The writer's side: output, progress and counters.
 struct Writer<'o> {
@@ -278,27 +317,15 @@ impl Writer<'_> {
                     budget.release(charged);
                 }
                 Item::Open(path) => self.scopes.push(bundle::Scope::new(path)),
-                Item::Evidence(path, read) => {
-                    let notes = read
-                        .notes
-                        .into_iter()
-                        .map(|(line, message)| work::Note {
-                            path: path.clone(),
-                            line,
-                            kind: NoteKind::Notice,
-                            message,
-                        })
-                        .collect();
-                    if let Some(scope) = self.scopes.last_mut() {
-                        scope.saw(&path);
-                        scope.add(read.evidence);
-                    }
-                    self.emit(Output {
-                        notes,
-                        files: 1,
-                        ..Output::default()
-                    })?;
+                Item::EvidencePending(path, done, charged) => {
+                    let read = done.recv().unwrap_or_else(|_| bundle::read::Read1 {
+                        evidence: Vec::new(),
+                        notes: vec![(0, "internal error: a worker thread died".to_string())],
+                    });
+                    self.evidence(path, read, charged)?;
+                    budget.release(charged);
                 }
+                Item::Evidence(path, read, bytes) => self.evidence(path, read, bytes)?,
                 Item::Close => self.close(pool, ctx)?,
                 Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
             }
@@ -363,6 +390,35 @@ impl Writer<'_> {
             &mut |out| this.borrow_mut().emit(out),
             &mut || this.borrow_mut().out.flush(),
         )
+    }
+
+    /// The evidence of one file: into the open bundle's index; its notes told.
+    fn evidence(
+        &mut self,
+        path: Arc<str>,
+        read: bundle::read::Read1,
+        bytes: u64,
+    ) -> io::Result<()> {
+        let notes = read
+            .notes
+            .into_iter()
+            .map(|(line, message)| work::Note {
+                path: path.clone(),
+                line,
+                kind: NoteKind::Notice,
+                message,
+            })
+            .collect();
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.saw(&path);
+            scope.add(read.evidence);
+        }
+        self.emit(Output {
+            notes,
+            files: 1,
+            bytes,
+            ..Output::default()
+        })
     }
 
     /// The innermost bundle ends: its records are joined, then written
