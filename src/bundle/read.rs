@@ -247,10 +247,18 @@ fn kubelet_may_say(line: &[u8]) -> bool {
     static WORDS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
         std::sync::OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        ["robe", "Kill", "vict", "OOM", "Died", "Unhealthy", "Event occurred"]
-            .iter()
-            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
-            .collect()
+        [
+            "robe",
+            "Kill",
+            "vict",
+            "OOM",
+            "Died",
+            "Unhealthy",
+            "Event occurred",
+        ]
+        .iter()
+        .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+        .collect()
     });
     line.first().is_some_and(|b| *b == b' ' || *b == b'\t')
         || words.iter().any(|w| w.find(line).is_some())

@@ -233,7 +233,12 @@ fn produce(
                     let mut reader = io::BufReader::with_capacity(1 << 16, &mut counted);
                     let read = bundle::read::reader(&path, &role, &mut reader);
                     drop(reader);
-                    Item::Evidence(path, read, counted.bytes)
+                    if read.evidence.is_empty() && read.notes.is_empty() {
+                        // Nothing in it for the joins: told as before.
+                        Item::Done(Output::skipped(ctx, path, &why, counted.bytes))
+                    } else {
+                        Item::Evidence(path, read, counted.bytes)
+                    }
                 }
                 None => Item::Done(Output::skipped(ctx, path, &why, 0)),
             },
