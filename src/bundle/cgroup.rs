@@ -21,10 +21,10 @@
 /// ```
 /// use exitparse::bundle::cgroup::cgroup_ids;
 /// let (uid, id) = cgroup_ids(
-///     "/kubepods.slice/kubepods-pod8f2d0c3a_1b2c_4d5e_8f90_a1b2c3d4e5f6.slice/cri-containerd-3f2a9c.scope",
+///     "/kubepods.slice/kubepods-pod8f2d0c3a_1b2c_4d5e_8f90_a1b2c3d4e5f6.slice/cri-containerd-3f2a9c0d1e2b.scope",
 /// );
 /// assert_eq!(uid.as_deref(), Some("8f2d0c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6"));
-/// assert_eq!(id.as_deref(), Some("3f2a9c"));
+/// assert_eq!(id.as_deref(), Some("3f2a9c0d1e2b"));
 /// ```
 pub fn cgroup_ids(path: &str) -> (Option<String>, Option<String>) {
     let mut segments = path.trim().split('/').filter(|s| !s.is_empty());

@@ -168,7 +168,9 @@ pub fn tail(reader: impl Read, max_lines: usize, max_bytes_per_line: usize) -> L
     // sit after a long timestamp or logger prefix.
     let read_limit = max_bytes_per_line.max(4096);
     let mut lines = BoundedLines::new(BufReader::with_capacity(64 * 1024, reader), read_limit);
-    let mut kept: VecDeque<String> = VecDeque::with_capacity(max_lines.min(1024));
+    // The last lines are kept raw in reused buffers and cleaned once at the
+    // end: cleaning every line of a 2 GB log would cost an allocation each.
+    let mut kept: VecDeque<Vec<u8>> = VecDeque::with_capacity(max_lines.min(1024));
     let mut matcher = Matcher::new(max_bytes_per_line);
     let mut out = LogTail::default();
     loop {
@@ -182,16 +184,25 @@ pub fn tail(reader: impl Read, max_lines: usize, max_bytes_per_line: usize) -> L
         };
         out.lines_read += 1;
         out.binary |= memchr::memchr(0, line).is_some();
-        let text = String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line));
-        matcher.feed(&text);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        matcher.feed(&String::from_utf8_lossy(line));
         if max_lines > 0 {
-            if kept.len() == max_lines {
-                kept.pop_front();
-            }
-            kept.push_back(clean(&text, max_bytes_per_line));
+            let mut slot = if kept.len() == max_lines {
+                kept.pop_front().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            slot.clear();
+            // Enough raw bytes for `max_bytes_per_line` cleaned ones
+            // (removed control characters make room for more).
+            slot.extend_from_slice(&line[..line.len().min(max_bytes_per_line.saturating_mul(4))]);
+            kept.push_back(slot);
         }
     }
-    out.lines = kept.into();
+    out.lines = kept
+        .iter()
+        .map(|raw| clean(&String::from_utf8_lossy(raw), max_bytes_per_line))
+        .collect();
     out.finding = matcher.finish();
     out
 }

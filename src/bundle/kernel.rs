@@ -132,6 +132,17 @@ pub struct Scanner {
     hosts: HashMap<String, HostState>,
 }
 
+/// Words one of which every kernel line this module reads holds.
+const TRIGGERS: [&[u8]; 4] = [b"oom", b"Kill", b": usage ", b"Task in "];
+
+/// [`TRIGGERS`] compiled once (a searcher built per call costs more than
+/// the search).
+fn triggers() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| TRIGGERS.iter().map(memchr::memmem::Finder::new).collect())
+}
+
 /// Hosts tracked at once before the state is flushed (bounded memory on a
 /// syslog of a whole fleet).
 const MAX_HOSTS: usize = 4096;
@@ -204,12 +215,10 @@ impl Scanner {
     /// Reads one line; completed kills are pushed to `out`.
     pub fn feed(&mut self, line: &[u8], out: &mut Vec<OomKill>) {
         self.line += 1;
-        // Cheap reject: every line this module reads holds one of these words.
-        if memchr::memmem::find(line, b"oom").is_none()
-            && memchr::memmem::find(line, b"emory").is_none()
-            && memchr::memmem::find(line, b"ill").is_none()
-            && memchr::memmem::find(line, b"swap").is_none()
-        {
+        // Cheap reject: every line this module reads holds one of these
+        // (`oom` in `invoked oom-killer` and `oom-kill:`, `Kill` in both kill
+        // lines, `: usage ` in the counters, `Task in `).
+        if !triggers().iter().any(|t| t.find(line).is_some()) {
             return;
         }
         let text = text(line);

@@ -143,6 +143,24 @@ pub fn scan_reader(reader: impl BufRead, max_line_bytes: usize) -> io::Result<Ve
     Ok(out)
 }
 
+/// Words one of which every line this module reads holds: most kubelet
+/// lines are skipped without being parsed.
+const TRIGGERS: [&[u8]; 6] = [
+    b"robe",
+    b"Killing",
+    b"vict",
+    b"PLEG",
+    b"Event occurred",
+    b"will be restarted",
+];
+
+/// [`TRIGGERS`] compiled once.
+fn triggers() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| TRIGGERS.iter().map(memchr::memmem::Finder::new).collect())
+}
+
 /// Most bytes of probe output kept from a multi-line `output=<` value.
 const MAX_OUTPUT: usize = 512;
 
@@ -183,7 +201,10 @@ impl Scanner {
             }
             out.extend(self.open.take());
         }
-        if memchr::memchr(b']', line).is_none() {
+        // A klog header ends in `]`, a JSON line starts with `{`.
+        if memchr::memchr2(b']', b'{', line).is_none()
+            || !triggers().iter().any(|t| t.find(line).is_some())
+        {
             return;
         }
         let text = text(line);
@@ -222,19 +243,74 @@ fn cut(s: &str, max: usize) -> &str {
 /// one line holds, if any.
 pub fn kubelet_line(number: u64, line: &str) -> Option<KubeletLine> {
     let (prefix, rest) = line_prefix(line);
-    let (message, klog_time) = klog_header(rest).ok()?;
-    let mut found = alt((structured_message, plain_message))
-        .parse(message)
-        .ok()?
-        .1;
+    let (mut found, own_time, message) = if rest.starts_with('{') {
+        let (found, time) = json_line(rest)?;
+        (found, time, rest)
+    } else {
+        let (message, klog_time) = klog_header(rest).ok()?;
+        let found = alt((structured_message, plain_message))
+            .parse(message)
+            .ok()?
+            .1;
+        (found, WallTime::Syslog(klog_time), message)
+    };
     found.line = number;
     found.host = prefix.host;
     found.time = match prefix.time {
-        WallTime::None => WallTime::Syslog(klog_time),
+        WallTime::None => own_time,
         time => time,
     };
     found.text = message.trim_end().to_string();
     Some(found)
+}
+
+/// `json-line = "{" … "}"`: `--logging-format=json` (component-base
+/// `logs/json`): `{"ts":1710000000.123,"caller":"prober/prober.go:107",
+/// "msg":"Probe failed","v":1,"probeType":"Liveness","pod":{"name":"p",
+/// "namespace":"ns"},…}`. Values are read as the text form prints them
+/// (`pod` as `ns/name`).
+fn json_line(line: &str) -> Option<(KubeletLine, WallTime)> {
+    let value: serde_json::Value = serde_json::from_str(line.trim_end()).ok()?;
+    let object = value.as_object()?;
+    let msg = object.get("msg")?.as_str()?;
+    let pairs: Vec<(&str, String)> = object
+        .iter()
+        .map(|(k, v)| (k.as_str(), json_text(v)))
+        .collect();
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let found = structured(msg, get)?;
+    let time = object
+        .get("ts")
+        .and_then(serde_json::Value::as_f64)
+        .and_then(|ts| chrono::DateTime::from_timestamp_micros((ts * 1e6) as i64))
+        .map(|t| WallTime::Utc(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+        .unwrap_or_default();
+    Some((found, time))
+}
+
+/// A JSON value as klog's text form prints it: strings bare, an object
+/// reference (`{"name":…,"namespace":…}`) as `namespace/name`, anything
+/// else as JSON.
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(o) if o.contains_key("name") => {
+            let name = o
+                .get("name")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("");
+            match o.get("namespace").and_then(serde_json::Value::as_str) {
+                Some(ns) if !ns.is_empty() => format!("{ns}/{name}"),
+                _ => name.to_string(),
+            }
+        }
+        other => other.to_string(),
+    }
 }
 
 /// `klog-header = severity 2DIGIT 2DIGIT SP clock 1*SP 1*DIGIT SP source "]" SP`,
@@ -298,15 +374,23 @@ fn structured_message(input: &str) -> IResult<&str, KubeletLine> {
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.as_str())
     };
-    let fail = || nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify));
-    let mut found = match msg.as_str() {
+    match structured(&msg, get) {
+        Some(found) => Ok((rest, found)),
+        None => Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Verify,
+        ))),
+    }
+}
+
+/// The evidence in a structured message `msg` whose values `get` returns
+/// (klog text or JSON).
+fn structured<'a>(msg: &str, get: impl Fn(&str) -> Option<&'a str> + Copy) -> Option<KubeletLine> {
+    let mut found = match msg {
         "Probe failed" | "Probe errored" => {
-            let probe = get("probeType").and_then(Probe::parse).ok_or_else(fail)?;
-            let result = get("probeResult").or(if msg == "Probe errored" {
-                Some("error")
-            } else {
-                None
-            });
+            let probe = get("probeType").and_then(Probe::parse)?;
+            let errored = msg == "Probe errored";
+            let result = get("probeResult").or(if errored { Some("error") } else { None });
             let output = get("output").or(get("err")).map(str::to_string);
             blank(KubeletKind::ProbeFailure {
                 probe,
@@ -315,7 +399,7 @@ fn structured_message(input: &str) -> IResult<&str, KubeletLine> {
             })
         }
         "SyncLoop (probe)" if get("status") == Some("unhealthy") => {
-            let probe = get("probe").and_then(Probe::parse).ok_or_else(fail)?;
+            let probe = get("probe").and_then(Probe::parse)?;
             blank(KubeletKind::ProbeFailure {
                 probe,
                 result: Some("unhealthy".into()),
@@ -323,9 +407,7 @@ fn structured_message(input: &str) -> IResult<&str, KubeletLine> {
             })
         }
         "Message for Container of pod" => {
-            let probe = get("containerMessage")
-                .and_then(probe_restart)
-                .ok_or_else(fail)?;
+            let probe = get("containerMessage").and_then(probe_restart)?;
             blank(KubeletKind::ProbeRestart { probe })
         }
         m if m.starts_with("Killing container with a grace period") => {
@@ -337,18 +419,18 @@ fn structured_message(input: &str) -> IResult<&str, KubeletLine> {
             eviction(get("message"))
         }
         "SyncLoop (PLEG): event for pod" => {
-            let event = get("event").ok_or_else(fail)?;
-            let (uid, kind, data) = pleg_event(event).ok_or_else(fail)?;
+            let event = get("event")?;
+            let (uid, kind, data) = pleg_event(event)?;
             if kind != "ContainerDied" {
-                return Err(fail());
+                return None;
             }
             let mut found = blank(KubeletKind::ContainerDied);
             found.pod_uid = Some(uid.to_string());
             found.container_id = Some(data.to_string());
             found
         }
-        "Event occurred" => event_occurred(get).ok_or_else(fail)?,
-        _ => return Err(fail()),
+        "Event occurred" => event_occurred(get)?,
+        _ => return None,
     };
     if let Some((ns, name)) = get("pod").or(get("object")).and_then(|p| p.split_once('/')) {
         found.namespace = Some(ns.to_string());
@@ -363,7 +445,7 @@ fn structured_message(input: &str) -> IResult<&str, KubeletLine> {
     if let Some(id) = get("containerID") {
         found.container_id = Some(bare_id(id).to_string());
     }
-    Ok((rest, found))
+    Some(found)
 }
 
 /// A client-go `"Event occurred"` line: `reason` and `message` as in an
@@ -412,6 +494,14 @@ fn probe_restart(message: &str) -> Option<Probe> {
 /// `System OOM encountered, victim process: java, pid: 4242` (and NPD's
 /// `Memory cgroup out of memory: Killed process 4242 (java) …`).
 fn system_oom(message: &str) -> KubeletLine {
+    if let Some(super::kernel::KernelLine::Killed { pid, comm, .. }) =
+        super::kernel::kernel_line(message)
+    {
+        return blank(KubeletKind::Oom {
+            pid: Some(pid),
+            process: Some(comm.to_string()),
+        });
+    }
     let process = message
         .split_once("victim process: ")
         .map(|(_, r)| r.split(',').next().unwrap_or(r).trim().to_string());

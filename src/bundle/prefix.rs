@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, SecondsForm
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
 use nom::character::complete::{char, digit1, space0, space1};
-use nom::combinator::{map_res, opt, recognize};
+use nom::combinator::{eof, map_res, opt, recognize};
 use nom::sequence::{delimited, preceded, terminated};
 use nom::{IResult, Parser};
 
@@ -99,14 +99,14 @@ pub struct Prefix {
 }
 
 /// `line-prefix = [ level ] [ journal-prefix / dmesg-human-prefix /
-/// dmesg-iso-prefix ] [ uptime-prefix ]`: splits a line into what its
-/// prefix says and the message after it. Never fails.
+/// dmesg-iso-prefix ] [ uptime-prefix [ origin ] ]`: splits a line into
+/// what its prefix says and the message after it. Never fails.
 pub fn line_prefix(line: &str) -> (Prefix, &str) {
     let mut prefix = Prefix::default();
     let (mut rest, _) = opt(level).parse(line).unwrap_or((line, None));
     if let Ok((after, (time, host, ident))) = journal_prefix(rest) {
         prefix.time = time;
-        prefix.host = Some(host.to_string());
+        prefix.host = host.map(str::to_string);
         prefix.ident = Some(ident.to_string());
         rest = after;
     } else if let Ok((after, time)) = dmesg_human_prefix(rest) {
@@ -119,6 +119,15 @@ pub fn line_prefix(line: &str) -> (Prefix, &str) {
     if let Ok((after, uptime)) = uptime_prefix(rest) {
         prefix.uptime = Some(uptime);
         rest = after;
+        // journalctl -o short-monotonic: `[12345.678901] node-1 kernel: `.
+        if prefix.ident.is_none() {
+            // Only with a host: a bare `word: ` is too likely a message.
+            if let Ok((after, (Some(host), ident))) = origin(rest) {
+                prefix.host = Some(host.to_string());
+                prefix.ident = Some(ident.to_string());
+                rest = after;
+            }
+        }
     }
     (prefix, rest)
 }
@@ -133,19 +142,57 @@ fn level(input: &str) -> IResult<&str, &str> {
     .parse(input)
 }
 
-/// `journal-prefix = ( syslog-time / iso-time ) SP host SP ident ":" SP`
-pub fn journal_prefix(input: &str) -> IResult<&str, (WallTime, &str, &str)> {
+/// `journal-prefix = ( syslog-time / iso-time / full-time ) 1*SP origin`
+pub fn journal_prefix(input: &str) -> IResult<&str, (WallTime, Option<&str>, &str)> {
     let (rest, time) = alt((
         syslog_time.map(WallTime::Syslog),
         iso_time.map(WallTime::Utc),
+        full_time,
     ))
     .parse(input)?;
     let (rest, _) = space1(rest)?;
-    let (rest, host) = host(rest)?;
-    let (rest, _) = space1(rest)?;
-    let (rest, ident) = ident(rest)?;
-    let (rest, _) = space0(rest)?;
+    let (rest, (host, ident)) = origin(rest)?;
     Ok((rest, (time, host, ident)))
+}
+
+/// `origin = [ host 1*SP ] ident ( 1*SP / end )`: some syslog setups print
+/// no host. The space after the `:` keeps `oom-kill:constraint=…` from
+/// passing for an ident.
+fn origin(input: &str) -> IResult<&str, (Option<&str>, &str)> {
+    let with_host = (host, space1, ident).map(|(h, _, i)| (Some(h), i));
+    let without = ident.map(|i| (None, i));
+    terminated(alt((with_host, without)), alt((space1, eof))).parse(input)
+}
+
+/// `full-time = 3ALPHA SP 4DIGIT "-" 2DIGIT "-" 2DIGIT SP clock SP zone-name`
+/// (journalctl `-o short-full`): a time only when the zone is UTC or GMT,
+/// since other zone names are ambiguous.
+fn full_time(input: &str) -> IResult<&str, WallTime> {
+    let (rest, (_, _, year, _, month, _, day, _, (h, m, s, ns), _, zone)) = (
+        take_while_m_n(3, 3, |c: char| c.is_ascii_alphabetic()),
+        char(' '),
+        map_res(
+            take_while_m_n(4, 4, |c: char| c.is_ascii_digit()),
+            str::parse::<i32>,
+        ),
+        char('-'),
+        number(2, 2),
+        char('-'),
+        number(2, 2),
+        char(' '),
+        clock,
+        char(' '),
+        take_while1(|c: char| c.is_ascii_alphabetic()),
+    )
+        .parse(input)?;
+    let time = match zone {
+        "UTC" | "GMT" => NaiveDate::from_ymd_opt(year, month, day)
+            .and_then(|d| d.and_hms_nano_opt(h, m, s, ns))
+            .map(|t| WallTime::Utc(t.and_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true)))
+            .unwrap_or_default(),
+        _ => WallTime::None,
+    };
+    Ok((rest, time))
 }
 
 /// `host = 1*( ALPHA / DIGIT / "-" / "." / "_" / ":" )`
@@ -436,6 +483,41 @@ mod tests {
         let (p, rest) = line_prefix("2024-03-05T10:11:12,123456+00:00 Killed process");
         assert_eq!(p.time, WallTime::Utc("2024-03-05T10:11:12.123456Z".into()));
         assert_eq!((p.host, rest), (None, "Killed process"));
+    }
+
+    #[test]
+    fn syslog_without_host_short_full_and_short_monotonic() {
+        let (p, rest) = line_prefix("Mar  5 10:11:12 kernel: Killed process 1 (a)");
+        assert_eq!(
+            (p.host, p.ident.as_deref(), rest),
+            (None, Some("kernel"), "Killed process 1 (a)")
+        );
+        let (p, rest) =
+            line_prefix("Tue 2024-03-05 10:11:12 UTC node-1 kernel: Killed process 1 (a)");
+        assert_eq!(p.time, WallTime::Utc("2024-03-05T10:11:12Z".into()));
+        assert_eq!(
+            (p.host.as_deref(), rest),
+            (Some("node-1"), "Killed process 1 (a)")
+        );
+        let (p, rest) =
+            line_prefix("Tue 2024-03-05 10:11:12 CET node-1 kernel: Killed process 1 (a)");
+        assert_eq!((p.time, rest), (WallTime::None, "Killed process 1 (a)"));
+        let (p, rest) = line_prefix("[12345.678901] node-1 kernel: Killed process 1 (a)");
+        assert_eq!(
+            (p.uptime, p.host.as_deref(), rest),
+            (Some(12345.678901), Some("node-1"), "Killed process 1 (a)")
+        );
+        // Kernel messages are not mistaken for a host and ident.
+        for message in [
+            "Memory cgroup out of memory: Killed process 1 (a)",
+            "Out of memory: Killed process 1 (a)",
+            "java invoked oom-killer: gfp_mask=0x0",
+            "memory: usage 1kB, limit 1kB, failcnt 0",
+        ] {
+            let line = format!("[1.5] {message}");
+            let (p, rest) = line_prefix(&line);
+            assert_eq!((p.host, p.ident, rest), (None, None, message));
+        }
     }
 
     #[test]

@@ -109,6 +109,8 @@ fn lines_that_are_not_crashes() {
         "thread 'main' started",
         "INFO heap usage 80%",
         "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a3b2c]",
+        "Failed 1 of 3 checks in main.go:10",
+        "level=info msg=\"fatal errors: 0\"",
     ] {
         assert_eq!(name(&[line]), None, "{line}");
     }
@@ -310,4 +312,40 @@ proptest::proptest! {
         let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
         proptest::prop_assert_eq!(tail(text.as_bytes(), 10, 512).finding, find(&refs));
     }
+}
+
+/// The previous logs of the public troubleshoot k3s bundle, when
+/// `/work/shared` is there (skipped otherwise).
+#[test]
+fn real_bundle_previous_logs() {
+    let path = std::path::Path::new(
+        "/work/shared/realworld/bundles/troubleshoot-k3s-support-bundle.tar.gz",
+    );
+    let Ok(file) = std::fs::File::open(path) else {
+        eprintln!("skipped: {} not found", path.display());
+        return;
+    };
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let mut seen = std::collections::BTreeMap::new();
+    for entry in archive.entries().unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.path().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("support-bundle/cluster-resources/pods/logs/")
+            && name.ends_with("-previous.log")
+        {
+            let t = tail_default(entry);
+            let file = name.rsplit('/').next().unwrap().to_string();
+            seen.insert(file, t.finding.map(|f| (f.name, f.line_no)));
+        }
+    }
+    assert_eq!(
+        seen["metrics-server-previous.log"],
+        Some(("go_panic".into(), 79))
+    );
+    assert_eq!(
+        seen["local-path-provisioner-previous.log"],
+        Some(("fatal_log".into(), 1))
+    );
+    assert_eq!(seen["nginx-previous.log"], None);
+    assert_eq!(seen["coredns-previous.log"], None);
 }

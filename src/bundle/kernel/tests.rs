@@ -101,7 +101,7 @@ fn every_prefix_form_gives_the_same_kill() {
     let summary = format!(
         "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=x,mems_allowed=0,oom_memcg=/kubepods/pod{UID}/{CID},task_memcg=/kubepods/pod{UID}/{CID},task=java,pid=4242,uid=0"
     );
-    let forms: [(&str, WallTime, Option<&str>, Option<f64>); 6] = [
+    let forms: [(&str, WallTime, Option<&str>, Option<f64>); 8] = [
         ("", WallTime::None, None, None),
         ("[12345.678901] ", WallTime::None, None, Some(12345.678901)),
         (
@@ -128,6 +128,18 @@ fn every_prefix_form_gives_the_same_kill() {
             WallTime::Utc("2024-03-05T10:11:12Z".into()),
             Some("node-1"),
             None,
+        ),
+        (
+            "Tue 2024-03-05 10:11:12 UTC node-1 kernel: ",
+            WallTime::Utc("2024-03-05T10:11:12Z".into()),
+            Some("node-1"),
+            None,
+        ),
+        (
+            "[12345.678901] node-1 kernel: ",
+            WallTime::None,
+            Some("node-1"),
+            Some(12345.678901),
         ),
         (
             "Mar  5 10:11:12 node-1 kernel: [12345.678901] ",

@@ -288,6 +288,16 @@ fn event_occurred_lines() {
         }
     );
     assert_eq!(oom.pod, None);
+    let npd = one(
+        "I0318 10:21:22.520840 246 event.go:389] \"Event occurred\" object=\"node-1\" kind=\"Node\" apiVersion=\"\" type=\"Warning\" reason=\"OOMKilling\" message=\"Memory cgroup out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:2097152kB, file-rss:0kB, shmem-rss:0kB\"",
+    );
+    assert_eq!(
+        npd.kind,
+        KubeletKind::Oom {
+            pid: Some(4242),
+            process: Some("java".into())
+        }
+    );
     assert!(scan(b"I0318 10:21:22.520840 246 event.go:389] \"Event occurred\" object=\"ns/p\" kind=\"Pod\" reason=\"Pulled\" message=\"ok\"").is_empty());
 }
 
@@ -342,6 +352,49 @@ fn printf_lines_of_old_kubelets() {
         }
     );
     assert_eq!(k.container_id.as_deref(), Some(CID));
+}
+
+#[test]
+fn json_logging_format() {
+    let k = one(&format!(
+        "{{\"ts\":1710000000.25,\"caller\":\"prober/prober.go:107\",\"msg\":\"Probe failed\",\"v\":1,\"probeType\":\"Liveness\",\"pod\":{{\"name\":\"web-0\",\"namespace\":\"shop\"}},\"podUID\":\"{UID}\",\"containerName\":\"app\",\"probeResult\":\"failure\",\"output\":\"HTTP probe failed with statuscode: 500\"}}"
+    ));
+    assert!(matches!(
+        k.kind,
+        KubeletKind::ProbeFailure {
+            probe: Probe::Liveness,
+            ..
+        }
+    ));
+    assert_eq!(
+        (
+            k.namespace.as_deref(),
+            k.pod.as_deref(),
+            k.container.as_deref()
+        ),
+        (Some("shop"), Some("web-0"), Some("app"))
+    );
+    assert_eq!(k.time, WallTime::Utc("2024-03-09T16:00:00.250Z".into()));
+    // In a journal, the journal's time wins.
+    let k = one(&format!(
+        "Mar 09 16:00:00 node-1 kubelet[7]: {{\"ts\":1710000000.25,\"msg\":\"Killing container with a grace period\",\"pod\":{{\"name\":\"web-0\",\"namespace\":\"shop\"}},\"podUID\":\"{UID}\",\"containerName\":\"app\",\"containerID\":\"containerd://{CID}\",\"gracePeriod\":30}}"
+    ));
+    assert_eq!(
+        k.kind,
+        KubeletKind::Killing {
+            grace_period: Some(30)
+        }
+    );
+    assert_eq!(
+        (k.host.as_deref(), k.container_id.as_deref()),
+        (Some("node-1"), Some(CID))
+    );
+    assert!(matches!(k.time, WallTime::Syslog(_)));
+    assert!(
+        scan(b"{\"ts\":1,\"msg\":\"Probe failed\"}").is_empty(),
+        "no probe type"
+    );
+    assert!(scan(b"{\"msg\": not json Probe").is_empty());
 }
 
 #[test]
