@@ -484,6 +484,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_redact: bool,
 
+    /// Read each file of a bundle on its own: no joining of events, logs,
+    /// kernel and kubelet lines across its files
+    #[arg(long)]
+    pub no_joins: bool,
+
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -147,6 +147,46 @@ pub struct Logs {
     pub finding_line: Option<String>,
 }
 
+/// Evidence from other files of a bundle, each already worded as the
+/// contract's evidence string (`"kernel PATH:LINE: …"`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Joined {
+    /// Index in `events` where the events joined from other files begin.
+    pub first_event: Option<usize>,
+    /// One `"event PATH:LINE: Reason: message"` per joined event, in order.
+    pub event_cites: Vec<String>,
+    /// Kernel OOM kills in this container's memory cgroup during the judged run.
+    pub oom_kills: Vec<OomKill>,
+    /// Kubelet lines saying a liveness or startup probe failed.
+    pub probe_failures: Vec<String>,
+    /// Other kubelet lines about the container (`Killing`, evictions).
+    pub kubelet: Vec<String>,
+    /// `"log PATH:LINE: …"`: the line a log finding was recognized on.
+    pub log_finding: Option<String>,
+}
+
+impl Joined {
+    /// Whether anything was joined.
+    pub fn is_empty(&self) -> bool {
+        self.event_cites.is_empty()
+            && self.oom_kills.is_empty()
+            && self.probe_failures.is_empty()
+            && self.kubelet.is_empty()
+            && self.log_finding.is_none()
+    }
+}
+
+/// One kernel OOM kill joined to a container.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OomKill {
+    /// `"kernel PATH:LINE: Memory cgroup out of memory: Killed process …"`.
+    pub cite: String,
+    /// The process killed, as `java (pid 4242)`.
+    pub victim: String,
+    /// Matched by node and time only: the line naming the cgroup was missing.
+    pub by_time: bool,
+}
+
 /// One container observation, before classification.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Observation {
@@ -175,6 +215,9 @@ pub struct Observation {
     pub pod_uid: Option<String>,
     /// *(v1.1)* The container's log found in the same bundle.
     pub logs: Option<Logs>,
+    /// *(v1.1)* Evidence joined from other files of the same bundle
+    /// (`crate::bundle`); not serialized on its own: the classifier cites it.
+    pub joined: Joined,
     /// Extra facts the classifier should cite (docker health-check failures,
     /// "listing STATUS column" …); not serialized on their own.
     pub evidence: Vec<String>,

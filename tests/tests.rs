@@ -4,6 +4,7 @@
 #[allow(dead_code)]
 mod util;
 
+mod bundles;
 mod cli;
 mod describe;
 mod engine;

@@ -6,9 +6,13 @@
 //! KIND: describe, describe-tab, describe-mixed, docker, podman, crictl,
 //! k8s-json, k8s-yaml, docker-ps, kubectl-get (dumps); bundle-tgz,
 //! bundle-zip, bundle-nested (archives); tree (a directory of one file of
-//! every kind plus bundles, SIZE in total, PATH required).
+//! every kind plus bundles, SIZE in total, PATH required); layout-NAME (a
+//! support bundle directory with known joins, PATH required: NAME one of
+//! troubleshoot, must-gather, cluster-info, sosreport, eks, rancher,
+//! plain; see layouts.rs).
 
 mod dumps;
+mod layouts;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -61,6 +65,12 @@ fn main() -> ExitCode {
 }
 
 fn run(kind: &str, bytes: u64, seed: u64, out_path: Option<&str>) -> io::Result<bool> {
+    if let Some(layout) = kind.strip_prefix("layout-") {
+        let Some(dir) = out_path else {
+            return Ok(false);
+        };
+        return layouts::write(layout, std::path::Path::new(dir), bytes);
+    }
     if kind == "tree" {
         let Some(dir) = out_path else {
             return Ok(false);

@@ -126,13 +126,14 @@ fn reason_key(reason: Option<&str>) -> &str {
     }
 }
 
-/// When every condition of `alt` holds, the events it rested on.
-fn matches<'o>(
+/// When every condition of `alt` holds, the events (worded as evidence)
+/// it rested on.
+fn matches(
     alt: &Conditions,
     judged: &Judged,
-    obs: &'o Observation,
+    obs: &Observation,
     rules: &Rules,
-) -> Option<Vec<&'o str>> {
+) -> Option<Vec<String>> {
     let code = judged.code();
     let check = |ok: bool| if ok { Some(()) } else { None };
     if let Some(t) = alt.terminated {
@@ -180,23 +181,37 @@ fn matches<'o>(
     if let Some(flag) = alt.signal_field {
         check(judged.state.signal.is_some() == flag)?;
     }
+    if let Some(flag) = alt.kernel_oom {
+        let killed = !obs.joined.oom_kills.is_empty();
+        check(judged.terminated && killed == flag)?;
+    }
     let mut cited = Vec::new();
     if let Some(kind) = alt.event {
         let patterns = match kind {
             EventKind::Oom => &rules.events.oom,
             EventKind::Probe => &rules.events.probe,
         };
-        cited = obs
-            .events
-            .iter()
-            .map(String::as_str)
-            .filter(|e| {
-                let lower = e.to_ascii_lowercase();
-                patterns
-                    .iter()
-                    .any(|p| lower.contains(&p.to_ascii_lowercase()))
-            })
-            .collect();
+        let first_joined = obs.joined.first_event.unwrap_or(usize::MAX);
+        for (i, e) in obs.events.iter().enumerate() {
+            let lower = e.to_ascii_lowercase();
+            if !patterns
+                .iter()
+                .any(|p| lower.contains(&p.to_ascii_lowercase()))
+            {
+                continue;
+            }
+            // An event from another file of the bundle is cited with its place.
+            match i
+                .checked_sub(first_joined)
+                .and_then(|j| obs.joined.event_cites.get(j))
+            {
+                Some(cite) => cited.push(cite.clone()),
+                None => cited.push(format!("event {e}")),
+            }
+        }
+        if kind == EventKind::Probe {
+            cited.extend(obs.joined.probe_failures.iter().cloned());
+        }
         check(!cited.is_empty())?;
     }
     Some(cited)
@@ -208,7 +223,7 @@ fn verdict(
     template: &str,
     judged: &Judged,
     obs: &Observation,
-    events: Vec<&str>,
+    events: Vec<String>,
 ) -> Classification {
     let code = judged.code();
     let signal_number = judged
@@ -231,7 +246,12 @@ fn verdict(
         summary.push_str(note);
         summary.push(')');
     }
-    let hint = pick_hint(rules, category, judged, code).map(|h| fill.apply(h));
+    let mut hint = pick_hint(rules, category, judged, code).map(|h| fill.apply(h));
+    let finding = log_finding(category, obs);
+    if let Some(sig) = finding {
+        summary = format!("{summary}; its log shows {}", sig.summary);
+        hint = Some(sig.hint.clone());
+    }
     Classification {
         category: category.id.clone(),
         from: judged.from,
@@ -240,8 +260,24 @@ fn verdict(
         severity: category.severity,
         summary,
         hint,
-        evidence: evidence(judged, obs, events),
+        evidence: evidence(judged, obs, events, finding.is_some()),
     }
+}
+
+/// What the judged run's log adds to a failure's verdict, if it holds a
+/// known crash signature (`grammar/rules/logs.toml`: its summary phrase
+/// and hint; the category stays).
+fn log_finding(
+    category: &rules::Category,
+    obs: &Observation,
+) -> Option<&'static crate::bundle::findings::Signature> {
+    if category.severity < Severity::Warning {
+        return None;
+    }
+    let finding = obs.logs.as_ref()?.finding.as_deref()?;
+    crate::bundle::findings::signatures()
+        .iter()
+        .find(|s| s.name == finding)
 }
 
 fn pick_hint<'r>(
@@ -266,8 +302,9 @@ fn pick_hint<'r>(
     (!hint.is_empty()).then_some(hint)
 }
 
-/// What the verdict rests on, most telling first.
-fn evidence(judged: &Judged, obs: &Observation, events: Vec<&str>) -> Vec<String> {
+/// What the verdict rests on, most telling first; evidence from other
+/// files of a bundle names them.
+fn evidence(judged: &Judged, obs: &Observation, events: Vec<String>, finding: bool) -> Vec<String> {
     let s = judged.state;
     let prefix = match judged.from {
         From::State => "",
@@ -292,7 +329,26 @@ fn evidence(judged: &Judged, obs: &Observation, events: Vec<&str>) -> Vec<String
     if let Some(p) = &obs.pod_reason {
         out.push(format!("pod_reason={p}"));
     }
-    out.extend(events.into_iter().map(|e| format!("event {e}")));
+    let j = &obs.joined;
+    if judged.terminated {
+        out.extend(j.oom_kills.iter().map(|k| k.cite.clone()));
+    }
+    for e in events {
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    if judged.terminated {
+        for p in &j.probe_failures {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+    }
+    out.extend(j.kubelet.iter().cloned());
+    if finding && let Some(f) = &j.log_finding {
+        out.push(f.clone());
+    }
     out.extend(obs.evidence.iter().cloned());
     out
 }
@@ -349,6 +405,11 @@ impl Placeholders<'_> {
             "pod_reason" => self.obs.pod_reason.clone().unwrap_or_default(),
             "message" => first_line(self.judged.state.message.as_deref()),
             "signal" => self.signal.unwrap_or("an unknown signal").to_string(),
+            // Whether the match was by time is said in the evidence.
+            "oom_victim" => match self.obs.joined.oom_kills.first() {
+                Some(k) => k.victim.clone(),
+                None => "a process".to_string(),
+            },
             "signal_meaning" => self
                 .signal_number
                 .map(|n| self.rules.signal_meaning(n))

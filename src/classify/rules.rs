@@ -65,6 +65,9 @@ pub struct Conditions {
     pub code_outside: Option<[i64; 2]>,
     pub signal_field: Option<bool>,
     pub event: Option<EventKind>,
+    /// *(v1.1)* true: a kernel OOM-killer line of this bundle names the
+    /// container's memory cgroup during the judged run.
+    pub kernel_oom: Option<bool>,
     /// Replaces the category's summary when this alternative matched.
     pub summary: Option<String>,
 }

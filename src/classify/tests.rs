@@ -326,3 +326,106 @@ fn listing_phase_rows() {
     assert_eq!(c.category, "unknown");
     assert!(c.summary.contains("pod Failed"), "{}", c.summary);
 }
+
+/// *(v1.1)* Evidence joined from other files of a bundle.
+mod joined {
+    use super::*;
+    use crate::model::{Logs, OomKill};
+
+    fn kill() -> OomKill {
+        OomKill {
+            cite: "kernel n/dmesg:3: Memory cgroup out of memory: Killed process 42 (java) anon-rss:2097152kB".into(),
+            victim: "java (pid 42)".into(),
+            by_time: false,
+        }
+    }
+
+    #[test]
+    fn kernel_line_makes_137_an_oom_kill() {
+        let mut o = obs(terminated(Some("Error"), 137), None);
+        assert_eq!(category(&o), "killed");
+        o.joined.oom_kills.push(kill());
+        let c = classify(&o);
+        assert_eq!(c.category, "oom_killed");
+        assert!(c.summary.contains("java (pid 42)"), "{}", c.summary);
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e.starts_with("kernel n/dmesg:3: "))
+        );
+    }
+
+    #[test]
+    fn kernel_kill_beside_another_code_says_so() {
+        let mut o = obs(terminated(Some("Error"), 1), None);
+        o.joined.oom_kills.push(kill());
+        let c = classify(&o);
+        assert_eq!(c.category, "oom_killed");
+        assert!(
+            c.summary.contains("killed java (pid 42)") && c.summary.contains("exited with code 1"),
+            "{}",
+            c.summary
+        );
+    }
+
+    #[test]
+    fn kubelet_probe_line_makes_liveness_killed() {
+        let mut o = obs(
+            State::new(Status::Running),
+            Some(terminated(Some("Error"), 137)),
+        );
+        o.joined
+            .probe_failures
+            .push("kubelet k.log:9: \"Probe failed\" probeType=\"Liveness\"".into());
+        let c = classify(&o);
+        assert_eq!(c.category, "liveness_killed");
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e.starts_with("kubelet k.log:9: "))
+        );
+    }
+
+    #[test]
+    fn joined_event_is_cited_with_its_place() {
+        let mut o = obs(terminated(Some("Error"), 137), None);
+        o.events.push("OOMKilling: Killed process 7 (x)".into());
+        o.joined.first_event = Some(0);
+        o.joined
+            .event_cites
+            .push("event ev.json:4: OOMKilling: Killed process 7 (x)".into());
+        let c = classify(&o);
+        assert_eq!(c.category, "oom_killed");
+        assert!(
+            c.evidence
+                .contains(&"event ev.json:4: OOMKilling: Killed process 7 (x)".to_string())
+        );
+        assert!(
+            !c.evidence
+                .iter()
+                .any(|e| e == "event OOMKilling: Killed process 7 (x)")
+        );
+    }
+
+    #[test]
+    fn log_finding_adds_to_summary_not_category() {
+        let mut o = obs(terminated(Some("Error"), 1), None);
+        o.logs = Some(Logs {
+            path: "p.log".into(),
+            previous: false,
+            tail: vec![],
+            finding: Some("java_oom".into()),
+            finding_line: Some("java.lang.OutOfMemoryError: Java heap space".into()),
+        });
+        o.joined.log_finding =
+            Some("log p.log:2: java.lang.OutOfMemoryError: Java heap space".into());
+        let c = classify(&o);
+        assert_eq!(c.category, "app_error");
+        assert!(c.summary.contains("JVM ran out of heap"), "{}", c.summary);
+        assert!(c.evidence.iter().any(|e| e.starts_with("log p.log:2: ")));
+        // A running container's log adds nothing to its verdict.
+        let mut ok = obs(State::new(Status::Running), None);
+        ok.logs = o.logs.clone();
+        assert!(!classify(&ok).summary.contains("JVM"));
+    }
+}

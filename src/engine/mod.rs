@@ -17,6 +17,14 @@
 //! Memory stays bounded: at most [`QUEUE`] inputs and [`BUDGET`] bytes of
 //! them are in flight ahead of the writer. Every diagnostic is told by the
 //! writer through [`diag`], in input order, after the records before it.
+//!
+//! Bundles (directories and archives, see [`crate::bundle`]) are the one
+//! exception to writing as soon as possible: their records are held, not
+//! rendered, until the bundle ends, while the producer reads the bundle's
+//! evidence files (logs, node journals, events) into a small index; then
+//! the writer joins the two and writes the records in input order
+//! (`Item::Open`, `Item::Evidence`, `Item::Close`). `--no-joins` turns
+//! this off.
 
 mod progress;
 pub mod split;
@@ -24,13 +32,14 @@ mod stream;
 pub mod work;
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
 use rayon::ThreadPool;
 
+use crate::bundle;
 use crate::cli::RunArgs;
 use crate::diag;
 use crate::filter::Filter;
@@ -61,6 +70,14 @@ enum Item {
     Stream(input::Stream),
     /// A result known without parsing (unreadable, skipped).
     Done(Output),
+    /// A bundle begins: hold its records until its `Close`.
+    Open(Arc<str>),
+    /// The evidence of one file of the open bundle, and its size.
+    Evidence(Arc<str>, bundle::read::Read1, u64),
+    /// The same, being read by the pool (a mapped file).
+    EvidencePending(Arc<str>, Receiver<bundle::read::Read1>, u64),
+    /// The innermost open bundle ends: join, write (or hand up).
+    Close,
 }
 
 /// What a run found besides its output.
@@ -120,6 +137,19 @@ pub fn run_redacted(
         redact,
         fail_on: FailOn::from_args(&args.fail_on).ok().flatten(),
     });
+    // Bundle records are judged only once joined: workers hand them back
+    // whole, and the writer filters and renders them.
+    // `--fail-on` is judged there too, after the joins.
+    let held = Arc::new(Ctx {
+        render: None,
+        filter: None,
+        forced: ctx.forced,
+        forced_name: ctx.forced_name.clone(),
+        verbose: ctx.verbose,
+        redact: ctx.redact.clone(),
+        fail_on: None,
+    });
+    let joins = !args.no_joins;
     let limits = Limits::from_args(&args.limits);
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
@@ -131,14 +161,21 @@ pub fn run_redacted(
     let budget = Arc::new(Budget::new(BUDGET));
     let (tx, rx) = mpsc::sync_channel(QUEUE);
     let producer = {
-        let (pool, ctx, budget) = (pool.clone(), ctx.clone(), budget.clone());
+        let (pool, ctx, held, budget) = (pool.clone(), ctx.clone(), held.clone(), budget.clone());
         std::thread::Builder::new()
             .name("exitparse-input".into())
             // Nested archives recurse a few frames per level, up to
             // `archive::DEPTH_CAP` levels; room to spare, touched only
             // as deep as an input really goes.
             .stack_size(INPUT_STACK)
-            .spawn(move || produce(&paths, shard, limits, &pool, &ctx, &budget, tx))?
+            .spawn(move || {
+                let ctxs = Ctxs {
+                    plain: ctx,
+                    held,
+                    joins,
+                };
+                produce(&paths, shard, limits, &pool, &ctxs, &budget, tx)
+            })?
     };
 
     let mut writer = Writer {
@@ -148,6 +185,8 @@ pub fn run_redacted(
         stats: args.stats,
         redacted: Tally::default(),
         report: Report::default(),
+        scopes: Vec::new(),
+        held: held.clone(),
     };
     let result = writer.drain(rx, &pool, &ctx, limits, &budget);
     // Wake a producer waiting for room that will never come.
@@ -180,22 +219,67 @@ fn cap_jobs(jobs: usize) -> usize {
     }
 }
 
+/// The settings of plain inputs and of inputs inside a bundle.
+struct Ctxs {
+    plain: Arc<Ctx>,
+    held: Arc<Ctx>,
+    /// Bundles are joined (no `--no-joins`).
+    joins: bool,
+}
+
 /// The producer: turns what [`input::discover`] finds into [`Item`]s.
 fn produce(
     paths: &[PathBuf],
     shard: Option<Shard>,
     limits: Limits,
     pool: &ThreadPool,
-    ctx: &Arc<Ctx>,
+    ctxs: &Ctxs,
     budget: &Budget,
     tx: SyncSender<Item>,
 ) {
     let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    let mut sink = |found: Found| -> bool {
+    // Bundles open around the current input (joins on only).
+    let mut depth = 0usize;
+    let mut sink = |found: Found<'_>| -> bool {
+        let in_bundle = depth > 0;
+        let ctx = if in_bundle { &ctxs.held } else { &ctxs.plain };
         let item = match found {
+            Found::BundleStart(path) if ctxs.joins => {
+                depth += 1;
+                Item::Open(path)
+            }
+            Found::BundleEnd if ctxs.joins => {
+                depth = depth.saturating_sub(1);
+                Item::Close
+            }
+            Found::BundleStart(_) | Found::BundleEnd => return true,
             Found::Unit(unit) => {
                 let plain = !input::archive::inside();
+                let head = &unit.bytes[..unit.bytes.len().min(HEAD)];
+                let role = bundle::layout::role(&unit.path, head).filter(|_| in_bundle);
                 let charged = budget.acquire(unit.bytes.len() as u64);
+                if let Some(role) = role {
+                    // Kernel journals are scanned whole: on the pool, so
+                    // the producer walks on.
+                    let (done_tx, done_rx) = mpsc::sync_channel(1);
+                    let path = unit.path.clone();
+                    pool.spawn(move || {
+                        let read = match (&unit.bytes, &role) {
+                            // A journal is read whole: streamed from its
+                            // file, its pages stay out of our resident set.
+                            (input::Bytes::Mapped(_), bundle::layout::Role::NodeLog { .. }) => {
+                                let path = unit.path.clone();
+                                drop(unit);
+                                bundle::read::file(&path, &role)
+                            }
+                            _ => bundle::read::bytes(&unit.path, &role, &unit.bytes),
+                        };
+                        let _ = done_tx.send(read);
+                    });
+                    return tx
+                        .send(Item::EvidencePending(path, done_rx, charged))
+                        .is_ok();
+                }
                 if unit.bytes.len() >= split::SPLIT_MIN {
                     Item::Big(unit, charged, plain)
                 } else {
@@ -207,6 +291,29 @@ fn produce(
                     Item::Pending(done_rx, charged, plain)
                 }
             }
+            Found::Other {
+                path,
+                why,
+                head,
+                rest,
+            } => match bundle::layout::role(&path, head).filter(|_| in_bundle) {
+                Some(role) => {
+                    let mut counted = Counted {
+                        inner: io::Cursor::new(head).chain(rest),
+                        bytes: 0,
+                    };
+                    let mut reader = io::BufReader::with_capacity(1 << 16, &mut counted);
+                    let read = bundle::read::reader(&path, &role, &mut reader);
+                    drop(reader);
+                    if read.evidence.is_empty() && read.notes.is_empty() {
+                        // Nothing in it for the joins: told as before.
+                        Item::Done(Output::skipped(ctx, path, &why, counted.bytes))
+                    } else {
+                        Item::Evidence(path, read, counted.bytes)
+                    }
+                }
+                None => Item::Done(Output::skipped(ctx, path, &why, 0)),
+            },
             Found::Stream(s) => Item::Stream(s),
             Found::Problem { path, message } => {
                 let mut out = Output::problem(path, message);
@@ -223,7 +330,30 @@ fn produce(
         tx.send(item).is_ok()
     };
     let picks = |p: &Path| shard.is_none_or(|s| s.picks(p));
-    input::discover_picked(&paths, limits, ctx.forced.is_some(), &picks, &mut sink);
+    input::discover_picked(
+        &paths,
+        limits,
+        ctxs.plain.forced.is_some(),
+        &picks,
+        &mut sink,
+    );
+}
+
+/// Bytes of an input the role of an evidence file is told from.
+const HEAD: usize = 64 * 1024;
+
+/// Counts the bytes of a streamed evidence file (for `--stats`).
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
 }
 
 /// The writer's side: output, progress and counters.
@@ -235,6 +365,11 @@ struct Writer<'o> {
     /// Values redacted in the records written.
     redacted: Tally,
     report: Report,
+    /// Open bundles, innermost last.
+    scopes: Vec<bundle::Scope>,
+    /// The settings bundle records were parsed with (to filter and render
+    /// them once joined, the writer uses the plain ones).
+    held: Arc<Ctx>,
 }
 
 impl Writer<'_> {
@@ -266,9 +401,25 @@ impl Writer<'_> {
                     budget.release(charged);
                 }
                 Item::Big(unit, charged, plain) => {
+                    let ctx = if self.scopes.is_empty() {
+                        ctx
+                    } else {
+                        &self.held.clone()
+                    };
                     self.big(pool, ctx, unit, plain)?;
                     budget.release(charged);
                 }
+                Item::Open(path) => self.scopes.push(bundle::Scope::new(path)),
+                Item::EvidencePending(path, done, charged) => {
+                    let read = done.recv().unwrap_or_else(|_| bundle::read::Read1 {
+                        evidence: Vec::new(),
+                        notes: vec![(0, "internal error: a worker thread died".to_string())],
+                    });
+                    self.evidence(path, read, charged)?;
+                    budget.release(charged);
+                }
+                Item::Evidence(path, read, bytes) => self.evidence(path, read, bytes)?,
+                Item::Close => self.close(pool, ctx)?,
                 Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
             }
         }
@@ -364,6 +515,71 @@ impl Writer<'_> {
         )
     }
 
+    /// The evidence of one file: into the open bundle's index; its notes told.
+    fn evidence(
+        &mut self,
+        path: Arc<str>,
+        read: bundle::read::Read1,
+        bytes: u64,
+    ) -> io::Result<()> {
+        let notes = read
+            .notes
+            .into_iter()
+            .map(|(line, message)| work::Note {
+                path: path.clone(),
+                line,
+                kind: NoteKind::Notice,
+                message,
+            })
+            .collect();
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.saw(&path);
+            scope.add(read.evidence);
+        }
+        self.emit(
+            Output {
+                notes,
+                files: 1,
+                bytes,
+                ..Output::default()
+            },
+            true,
+        )
+    }
+
+    /// The innermost bundle ends: its records are joined, then written
+    /// (filtered and rendered on the pool, in order), or handed to the
+    /// bundle around it.
+    fn close(&mut self, pool: &ThreadPool, ctx: &Arc<Ctx>) -> io::Result<()> {
+        let Some(scope) = self.scopes.pop() else {
+            return Ok(());
+        };
+        let finished = scope.finish(ctx.verbose);
+        let notes = finished
+            .told
+            .into_iter()
+            .map(|(path, line, message)| work::Note {
+                path: Arc::from(path),
+                line,
+                kind: NoteKind::Notice,
+                message,
+            })
+            .collect();
+        if let Some(outer) = self.scopes.last_mut() {
+            outer.hold_joined(finished.records);
+            return self.emit(
+                Output {
+                    notes,
+                    ..Output::default()
+                },
+                true,
+            );
+        }
+        let mut out = render_held(pool, ctx, finished.records);
+        out.notes = notes;
+        self.emit(out, true)
+    }
+
     /// Tells `out`'s diagnostics, then writes its records. `plain`: its
     /// bytes are on-disk bytes of the progress bar's total.
     fn emit(&mut self, out: Output, plain: bool) -> io::Result<()> {
@@ -381,6 +597,12 @@ impl Writer<'_> {
             if note.kind == NoteKind::Error {
                 self.progress.errors += 1;
             }
+        }
+        if let Some(scope) = self.scopes.last_mut() {
+            // Inside a bundle: records wait for its evidence.
+            scope.hold(out.records);
+            self.progress.add(out.files, out.bytes, 0, true);
+            return Ok(());
         }
         if let Some(m) = out.matched {
             self.report.matched += m.count;
@@ -419,6 +641,66 @@ fn stats_redaction(values: u64, counts: Option<&[(String, u64)]>) -> String {
         told.push_str(&format!(" ({})", per_rule.join(", ")));
     }
     told
+}
+
+/// Filters and renders a bundle's joined records as the workers do for
+/// plain inputs, in pieces on the pool, keeping their order.
+fn render_held(pool: &ThreadPool, ctx: &Ctx, records: Vec<crate::output::Record>) -> Output {
+    use rayon::prelude::*;
+    const PIECE: usize = 2048;
+    let pieces: Vec<Output> = pool.install(|| {
+        records
+            .into_par_iter()
+            .with_min_len(PIECE)
+            .fold(Output::default, |mut out, mut record| {
+                // Joined log tails and kubelet lines are masked like the
+                // rest (masking twice changes and counts nothing).
+                if let Some(r) = ctx.redact.as_deref() {
+                    let mut tally = redact::Tally::default();
+                    r.record(&mut record, &mut tally);
+                    if tally.values > 0 {
+                        out.redacted.get_or_insert_default().add(&tally);
+                    }
+                }
+                if ctx.filter.as_ref().is_none_or(|f| f.keep(&record)) {
+                    out.count += 1;
+                    if let Some(g) = &ctx.fail_on
+                        && g.matches(&record)
+                    {
+                        out.matched
+                            .get_or_insert_with(|| {
+                                Box::new(work::Matched {
+                                    count: 0,
+                                    first: crate::gate::describe(&record),
+                                })
+                            })
+                            .count += 1;
+                    }
+                    match &ctx.render {
+                        Some(r) => r.render(&record, &mut out.rendered),
+                        None => out.records.push(record),
+                    }
+                }
+                out
+            })
+            .collect()
+    });
+    let mut all = Output::default();
+    for p in pieces {
+        all.count += p.count;
+        all.rendered.extend_from_slice(&p.rendered);
+        all.records.extend(p.records);
+        if let Some(t) = &p.redacted {
+            all.redacted.get_or_insert_default().add(t);
+        }
+        if let Some(m) = p.matched {
+            match &mut all.matched {
+                Some(a) => a.count += m.count,
+                None => all.matched = Some(m),
+            }
+        }
+    }
+    all
 }
 
 /// Bytes of inputs in flight: the producer waits for room, the writer

@@ -137,7 +137,7 @@ pub struct Walker<'s> {
     limits: Limits,
     /// `--input-format` given: keep every member that is not an archive.
     forced: bool,
-    sink: &'s mut dyn FnMut(Found) -> bool,
+    sink: &'s mut dyn FnMut(Found<'_>) -> bool,
     /// Counts of the current top-level input, across its nesting.
     tally: Tally,
     /// The top-level archive hit a whole-archive limit (already told).
@@ -146,7 +146,7 @@ pub struct Walker<'s> {
 }
 
 impl<'s> Walker<'s> {
-    pub fn new(limits: Limits, forced: bool, sink: &'s mut dyn FnMut(Found) -> bool) -> Self {
+    pub fn new(limits: Limits, forced: bool, sink: &'s mut dyn FnMut(Found<'_>) -> bool) -> Self {
         Walker {
             limits,
             forced,
@@ -184,7 +184,7 @@ impl<'s> Walker<'s> {
         !self.stopped
     }
 
-    fn send(&mut self, found: Found) -> Flow {
+    fn send(&mut self, found: Found<'_>) -> Flow {
         if !self.stopped && !(self.sink)(found) {
             self.stopped = true;
         }
@@ -331,6 +331,22 @@ impl<'s> Walker<'s> {
     }
 
     fn tar(&mut self, path: &str, reader: Box<dyn Read + '_>, depth: u32) -> Flow {
+        self.scoped(path, |w| w.tar_members(path, reader, depth))
+    }
+
+    /// Runs `read` (the members of one tar or zip archive) as one bundle.
+    fn scoped(&mut self, path: &str, read: impl FnOnce(&mut Self) -> Flow) -> Flow {
+        if self.send(Found::BundleStart(Arc::from(path))) == Flow::Stop {
+            return Flow::Stop;
+        }
+        let flow = read(self);
+        if self.send(Found::BundleEnd) == Flow::Stop {
+            return Flow::Stop;
+        }
+        flow
+    }
+
+    fn tar_members(&mut self, path: &str, reader: Box<dyn Read + '_>, depth: u32) -> Flow {
         let mut archive = tar::Archive::new(reader);
         let entries = match archive.entries() {
             Ok(e) => e,
@@ -455,7 +471,11 @@ impl<'s> Walker<'s> {
 
     /// A zip archive read through its central directory, or, where that is
     /// missing or damaged (a cut download), through its local headers.
-    fn zip<R: Read + Seek>(&mut self, path: &str, mut reader: R, depth: u32) -> Flow {
+    fn zip<R: Read + Seek>(&mut self, path: &str, reader: R, depth: u32) -> Flow {
+        self.scoped(path, |w| w.zip_members(path, reader, depth))
+    }
+
+    fn zip_members<R: Read + Seek>(&mut self, path: &str, mut reader: R, depth: u32) -> Flow {
         let why = match zip::ZipArchive::new(&mut reader) {
             Ok(mut archive) => return self.zip_directory(path, &mut archive, depth),
             Err(e) => e.to_string(),
@@ -692,6 +712,24 @@ impl<'s> Walker<'s> {
             let reader = Box::new(Cursor::new(head).chain(rest));
             let flow = self.open(path, Src::Stream(reader), kind, depth + 1, false);
             return Gathered::Done(flow, Target::Other);
+        }
+        if !named && !self.forced {
+            // Not a dump: offered to the bundle as evidence (a log, a node
+            // journal), read as a stream there, else passed over.
+            let why = match detect::detect(&decode::decode(&head).text) {
+                Detection::NotADump(why) => Some(why),
+                Detection::Empty => Some("empty".to_string()),
+                Detection::Dump(_) => None,
+            };
+            if let Some(why) = why {
+                let flow = self.send(Found::Other {
+                    path: Arc::from(path),
+                    why: why.clone(),
+                    head: &head,
+                    rest,
+                });
+                return Gathered::Done(flow, Target::Skipped(why));
+            }
         }
         if let Some(flow) = self.verdict(path, &head, named) {
             let why = "not a dump".to_string();

@@ -81,7 +81,7 @@ pub struct Stream {
 }
 
 /// What [`discover`] finds, in input order.
-pub enum Found {
+pub enum Found<'r> {
     Unit(Unit),
     Stream(Stream),
     /// An input or member that could not be read, or a limit breached.
@@ -100,6 +100,21 @@ pub enum Found {
         path: Arc<str>,
         message: String,
     },
+    /// An archive member that is not a dump, offered before it is passed
+    /// over: a bundle reads its logs and node journals as evidence
+    /// (`crate::bundle`), streaming, never whole. Otherwise it is
+    /// [`Found::Skipped`] with `why`.
+    Other {
+        path: Arc<str>,
+        why: String,
+        head: &'r [u8],
+        rest: &'r mut dyn Read,
+    },
+    /// A bundle begins: a directory named on the command line, or a tar
+    /// or zip archive (an archive inside a bundle is a bundle of its own).
+    BundleStart(Arc<str>),
+    /// The innermost open bundle ends.
+    BundleEnd,
 }
 
 /// Walks `paths` in order (`-` is stdin), descending into directories (in
@@ -110,7 +125,7 @@ pub fn discover(
     paths: &[&Path],
     limits: Limits,
     forced: bool,
-    sink: &mut dyn FnMut(Found) -> bool,
+    sink: &mut dyn FnMut(Found<'_>) -> bool,
 ) {
     discover_picked(paths, limits, forced, &|_| true, sink);
 }
@@ -146,7 +161,7 @@ fn named_path(
     limits: Limits,
     forced: bool,
     picks: &dyn Fn(&Path) -> bool,
-    sink: &mut dyn FnMut(Found) -> bool,
+    sink: &mut dyn FnMut(Found<'_>) -> bool,
 ) -> bool {
     let name = display(path);
     // A directory is walked in every shard; each file in it is placed on
@@ -164,6 +179,9 @@ fn named_path(
         }
     };
     if meta.is_dir() {
+        if !sink(Found::BundleStart(name)) {
+            return false;
+        }
         let mut go = true;
         walk::walk(path, &mut |entry| {
             go = match entry {
@@ -180,7 +198,7 @@ fn named_path(
             };
             go
         });
-        go
+        go && sink(Found::BundleEnd)
     } else if meta.is_file() {
         file(path, true, limits, forced, sink)
     } else {
@@ -200,7 +218,7 @@ fn file(
     named: bool,
     limits: Limits,
     forced: bool,
-    sink: &mut dyn FnMut(Found) -> bool,
+    sink: &mut dyn FnMut(Found<'_>) -> bool,
 ) -> bool {
     let name = display(path);
     let bytes = match read_file(path) {
@@ -256,7 +274,7 @@ fn stream(
     mut reader: Box<dyn Read + Send>,
     limits: Limits,
     forced: bool,
-    sink: &mut dyn FnMut(Found) -> bool,
+    sink: &mut dyn FnMut(Found<'_>) -> bool,
 ) -> bool {
     let mut head = Vec::new();
     // Read what is needed to spot an archive, but no more than the first

@@ -24,6 +24,8 @@ pub struct Summary {
     fit: Option<usize>,
     containers: u64,
     failures: u64,
+    /// Verdicts resting on evidence from other files of a bundle.
+    joined: u64,
     categories: HashMap<String, (Severity, u64)>,
     namespaces: HashMap<String, u64>,
     images: HashMap<String, u64>,
@@ -71,6 +73,7 @@ impl Summary {
             fit: None,
             containers: 0,
             failures: 0,
+            joined: 0,
             categories: HashMap::new(),
             namespaces: HashMap::new(),
             images: HashMap::new(),
@@ -85,6 +88,7 @@ impl Summary {
 struct Json<'a> {
     containers: u64,
     failures: u64,
+    joined: u64,
     categories: Vec<JsonCategory<'a>>,
     namespaces: Vec<JsonCount<'a>>,
     images: Vec<JsonCount<'a>>,
@@ -161,6 +165,7 @@ impl Summary {
         let json = Json {
             containers: self.containers,
             failures: self.failures,
+            joined: self.joined,
             categories: self
                 .ranked_categories()
                 .into_iter()
@@ -232,6 +237,14 @@ impl Summary {
             self.failures,
             plural(self.failures)
         )?;
+        if self.joined > 0 {
+            writeln!(
+                out,
+                "{} verdict{} rest on evidence joined from other files of a bundle (kernel, kubelet, log, event lines)",
+                self.joined,
+                plural(self.joined)
+            )?;
+        }
         if self.failures > 0 {
             self.write_failures(out)?;
         }
@@ -356,6 +369,12 @@ impl CollectFormat for Summary {
         let c = &record.classification;
         let o = &record.observation;
         self.containers += 1;
+        if c.evidence
+            .iter()
+            .any(|e| crate::bundle::is_joined_evidence(e))
+        {
+            self.joined += 1;
+        }
         let entry = self
             .categories
             .entry(c.category.clone())
