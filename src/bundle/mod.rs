@@ -110,7 +110,8 @@ impl Scope {
         for (i, r) in fresh_at.into_iter().zip(fresh) {
             out[i] = Some(r);
         }
-        if verbose {
+        // A directory or archive with nothing to join says nothing.
+        if verbose && (self.evidence_files > 0 || !self.layouts.is_empty()) {
             let layouts: Vec<&str> = self.layouts.iter().copied().collect();
             let layout = if layouts.is_empty() {
                 "no known layout".to_string()
