@@ -462,7 +462,7 @@ impl Writer<'_> {
                 };
                 (p.parser, text, p.offset)
             }
-            Err(out) => return self.emit(out, plain),
+            Err(out) => return self.emit(*out, plain),
         };
         let ranges = split::plan(parser, text.bytes());
         let mut holds = Holds::Nothing;

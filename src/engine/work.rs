@@ -205,7 +205,8 @@ pub struct Prepared<'a> {
 
 /// Decodes `unit` and picks its parser; an input that is no dump becomes
 /// an error (named on the command line) or a quiet skip.
-pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Output> {
+/// (The skip is boxed: it is the rare case, and `Output` is large.)
+pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Box<Output>> {
     let mut decoded = decode::decode(&unit.bytes);
     // Only inputs parsed whole are repaired (a split input keeps its lines).
     let mut repaired = None;
@@ -226,29 +227,29 @@ pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Output> {
             offset: decoded.offset,
             repaired,
         }),
-        Detection::Empty if unit.named => Err(Output::notice(
+        Detection::Empty if unit.named => Err(Box::new(Output::notice(
             unit.path.clone(),
             "empty input: nothing to read".to_string(),
             unit.bytes.len() as u64,
-        )),
-        Detection::Empty => Err(Output::skipped(
+        ))),
+        Detection::Empty => Err(Box::new(Output::skipped(
             ctx,
             unit.path.clone(),
             "empty",
             unit.bytes.len() as u64,
-        )),
+        ))),
         Detection::NotADump(why) if unit.named => {
             let mut out = Output::problem(unit.path.clone(), why);
             out.files = 1;
             out.bytes = unit.bytes.len() as u64;
-            Err(out)
+            Err(Box::new(out))
         }
-        Detection::NotADump(why) => Err(Output::skipped(
+        Detection::NotADump(why) => Err(Box::new(Output::skipped(
             ctx,
             unit.path.clone(),
             &why,
             unit.bytes.len() as u64,
-        )),
+        ))),
     }
 }
 
@@ -297,7 +298,7 @@ pub fn found_nothing(ctx: &Ctx, path: &Arc<str>, named: bool, out: &Output) -> O
 pub fn unit(ctx: &Ctx, unit: &Unit) -> Output {
     let prepared = match prepare(ctx, unit) {
         Ok(p) => p,
-        Err(out) => return out,
+        Err(out) => return *out,
     };
     let chunk = Chunk {
         bytes: &prepared.text,
