@@ -457,6 +457,15 @@ fn stats_and_summary_count_values_per_rule() {
         assert!(line.contains(&format!("{rule} 3")), "{rule}: {line}");
     }
 
+    // Inside a bundle (a directory), whose records wait for the joins, the
+    // values masked are counted all the same.
+    let run = exitparse(&["--no-progress", "--stats", dir.to_str().unwrap()], None);
+    assert!(
+        run.stderr.contains(", 3 values redacted ("),
+        "{}",
+        run.stderr
+    );
+
     let run = exitparse(&["summary", "--no-progress", "-f", "json", path], None);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let redacted = v["redacted"].as_array().unwrap();

@@ -598,10 +598,14 @@ impl Writer<'_> {
                 self.progress.errors += 1;
             }
         }
+        // Values masked by the workers count wherever the records go.
+        if let Some(t) = &out.redacted {
+            self.redacted.add(t);
+        }
         if let Some(scope) = self.scopes.last_mut() {
             // Inside a bundle: records wait for its evidence.
             scope.hold(out.records);
-            self.progress.add(out.files, out.bytes, 0, true);
+            self.progress.add(out.files, out.bytes, 0, plain);
             return Ok(());
         }
         if let Some(m) = out.matched {
@@ -622,9 +626,6 @@ impl Writer<'_> {
             }
         }
         self.progress.add(out.files, out.bytes, out.count, plain);
-        if let Some(t) = &out.redacted {
-            self.redacted.add(t);
-        }
         Ok(())
     }
 }
