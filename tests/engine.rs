@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::pack::{gz, tar, xz, zip, zst};
 use crate::util::{exitparse, scratch};
 
 /// One `kubectl describe pod` block (current layout) whose container exits
@@ -79,48 +80,9 @@ const LOG: &str = "2024-05-01T10:00:00Z INFO starting\n2024-05-01T10:00:01Z WARN
 
 type Files = Vec<(String, Vec<u8>)>;
 
-fn tar(files: &Files) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        b.append_data(&mut h, name, &data[..]).unwrap();
-    }
-    b.into_inner().unwrap()
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn xz(data: &[u8]) -> Vec<u8> {
-    let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn zst(data: &[u8]) -> Vec<u8> {
-    zstd::encode_all(data, 1).unwrap()
-}
-
-fn zip(files: &Files) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in files {
-        w.start_file(name.as_str(), opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
 /// The members of every test bundle: two dumps, a log, a nested bundle.
 fn bundle_members() -> Files {
-    let inner = gz(&tar(&vec![(
+    let inner = gz(&tar(&[(
         "c.json".to_string(),
         inspect("inner", 1).into_bytes(),
     )]));
@@ -217,9 +179,9 @@ fn verbose_lists_skipped_members() {
 #[test]
 fn archives_nested_three_deep() {
     let dir = scratch("engine-nested");
-    let c = tar(&vec![("c.txt".to_string(), describe(1, 0).into_bytes())]);
-    let b = zip(&vec![("b.tar".to_string(), c)]);
-    let a = xz(&tar(&vec![("b.zip".to_string(), b)]));
+    let c = tar(&[("c.txt".to_string(), describe(1, 0).into_bytes())]);
+    let b = zip(&[("b.tar".to_string(), c)]);
+    let a = xz(&tar(&[("b.zip".to_string(), b)]));
     let p = write(&dir, "a.tar.xz", &a);
     let run = exitparse(&[s(&p)], None);
     assert_eq!(run.status, 0, "{}", run.stderr);
@@ -394,7 +356,7 @@ fn decompression_bombs_are_stopped() {
     let bomb = write(
         &dir,
         "bomb.tgz",
-        &gz(&tar(&vec![("zeros.bin".to_string(), zeros)])),
+        &gz(&tar(&[("zeros.bin".to_string(), zeros)])),
     );
     let other = write(&dir, "other.json", inspect("other", 4).as_bytes());
     let run = exitparse(&["--max-ratio", "20", s(&bomb), s(&other)], None);

@@ -4,9 +4,10 @@
 //! generated here, small; the large versions (64 MB one-line JSON, a zip
 //! bomb) are `#[ignore]`d and measured by `scripts/bench.sh hostile`.
 
-use std::io::{Cursor, Write};
+use std::io::Write;
 use std::path::Path;
 
+use crate::pack::{gz, tar, zip};
 use crate::util::{Run, exitparse, scratch};
 
 /// One `kubectl describe pod` block whose container last exited `code`.
@@ -39,35 +40,6 @@ fn inspect(i: usize, code: i32) -> String {
     format!(
         r#"{{"Id":"{i:064x}","Name":"/app-{i}","State":{{"Status":"exited","Running":false,"OOMKilled":false,"ExitCode":{code},"Error":"","StartedAt":"2025-03-04T09:40:02Z","FinishedAt":"2025-03-04T09:41:10Z"}},"RestartCount":0,"Config":{{"Image":"app:{i}","Labels":{{}}}}}}"#
     )
-}
-
-fn tar(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        b.append_data(&mut h, name, &data[..]).unwrap();
-    }
-    b.into_inner().unwrap()
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn zip(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in files {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
 }
 
 fn write(dir: &Path, name: &str, data: &[u8]) -> String {

@@ -20,25 +20,8 @@ use exitparse::output::{CollectFormat, Mode, Record, StreamFormat, mode_for};
 
 use crate::util::{exitparse, root};
 
-/// Compares `got` with `tests/golden/NAME`, or rewrites it when blessing.
 fn golden(name: &str, got: &str) {
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("EXITPARSE_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run EXITPARSE_BLESS=1 cargo test --test tests people",
-            path.display()
-        )
-    });
-    assert!(
-        want == got,
-        "{} differs\n--- expected\n{want}\n--- got\n{got}\n---",
-        path.display()
-    );
+    crate::util::golden("people", name, got)
 }
 
 // ---------------------------------------------------------------- explain

@@ -44,24 +44,8 @@ fn on_a_terminal(args: &str, cols: u16, env: &[(&str, &str)], shell_tail: &str) 
     String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
 }
 
-/// Compares with `tests/golden/NAME` (`EXITPARSE_BLESS=1` rewrites it).
 fn golden(name: &str, got: &str) {
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("EXITPARSE_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run EXITPARSE_BLESS=1 cargo test --test tests terminal",
-            path.display()
-        )
-    });
-    assert!(
-        want == got,
-        "{name} differs\n--- expected\n{want}\n--- got\n{got}\n---"
-    );
+    crate::util::golden("terminal", name, got)
 }
 
 fn assert_fits(what: &str, text: &str, cols: usize) {

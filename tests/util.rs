@@ -95,3 +95,25 @@ pub fn assert_valid(record: &serde_json::Value) {
         "record violates the schema: {errors:?}\n{record}"
     );
 }
+
+/// Compares `got` with `tests/golden/NAME`, or rewrites it when
+/// `EXITPARSE_BLESS` is set; `suite` names the test filter to bless with.
+pub fn golden(suite: &str, name: &str, got: &str) {
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("EXITPARSE_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run EXITPARSE_BLESS=1 cargo test --test tests {suite}",
+            path.display()
+        )
+    });
+    assert!(
+        want == got,
+        "{} differs\n--- expected\n{want}\n--- got\n{got}\n---",
+        path.display()
+    );
+}
