@@ -432,7 +432,7 @@ fn kubelet_journal(style: Style) -> String {
 }
 
 /// Writes one file, making its directories.
-fn put(root: &Path, rel: &str, text: &str) -> io::Result<()> {
+fn write_file(root: &Path, rel: &str, text: &str) -> io::Result<()> {
     let path = root.join(rel);
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
@@ -502,49 +502,47 @@ pub fn write(layout: &str, root: &Path, size: u64) -> io::Result<bool> {
     } else {
         0
     };
+    let put = |rel: &str, text: &str| write_file(root, rel, text);
+    // The padding logs: file `i` (path and text from `file`) belongs to a
+    // padding pod.
+    let padding = |file: &dyn Fn(&Pod, u32) -> (String, String)| -> io::Result<()> {
+        for i in 0..log_files {
+            let p = &pods[scenario_count + i as usize % (pods.len() - scenario_count).max(1)];
+            let (rel, text) = file(p, i);
+            put(&rel, &text)?;
+        }
+        Ok(())
+    };
     match layout {
         "troubleshoot" => {
             let r = "support-bundle-2024-03-05T11_02_00";
             put(
-                root,
                 &format!("{r}/cluster-resources/pods/{NS}.json"),
                 &pod_list_json(&pods),
             )?;
             put(
-                root,
                 &format!("{r}/cluster-resources/events/{NS}.json"),
                 &events_json(),
             )?;
             let logs = format!("{r}/cluster-resources/pods/logs/{NS}");
-            put(root, &format!("{logs}/api-4c2d/api-previous.log"), GO_PANIC)?;
-            put(root, &format!("{logs}/api-4c2d/api.log"), "")?;
-            put(root, &format!("{logs}/billing-0/java.log"), JAVA_OOM)?;
-            put(root, &format!("{logs}/web-1/nginx.log"), NGINX)?;
+            put(&format!("{logs}/api-4c2d/api-previous.log"), GO_PANIC)?;
+            put(&format!("{logs}/api-4c2d/api.log"), "")?;
+            put(&format!("{logs}/billing-0/java.log"), JAVA_OOM)?;
+            put(&format!("{logs}/web-1/nginx.log"), NGINX)?;
             put(
-                root,
                 &format!("{r}/host-collectors/node-1/journald/kernel.txt"),
                 &node1_kernel(Style::Iso),
             )?;
             put(
-                root,
                 &format!("{r}/host-collectors/node-2/journald/kernel.txt"),
                 &node2_kernel(Style::Iso),
             )?;
             put(
-                root,
                 &format!("{r}/host-collectors/node-1/journald/kubelet.txt"),
                 &(journal_noise(Style::Iso, journal_bytes) + &kubelet_journal(Style::Iso)),
             )?;
-            for i in 0..log_files {
-                let p = &pods[scenario_count + i as usize % (pods.len() - scenario_count).max(1)];
-                put(
-                    root,
-                    &format!("{logs}/{}/main.log", p.name),
-                    &log_text(each_log, i),
-                )?;
-            }
+            padding(&|p, i| (format!("{logs}/{}/main.log", p.name), log_text(each_log, i)))?;
             put(
-                root,
                 &format!("{r}/version.yaml"),
                 "apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\n",
             )?;
@@ -552,174 +550,135 @@ pub fn write(layout: &str, root: &Path, size: u64) -> io::Result<bool> {
         "must-gather" => {
             let r = "must-gather.local.5521/quay-io-openshift-release-dev-sha256-1a2b";
             let ns = format!("{r}/namespaces/{NS}");
-            put(root, &format!("{ns}/core/pods.yaml"), &pod_list_yaml(&pods))?;
-            put(root, &format!("{ns}/core/events.yaml"), &events_yaml())?;
+            put(&format!("{ns}/core/pods.yaml"), &pod_list_yaml(&pods))?;
+            put(&format!("{ns}/core/events.yaml"), &events_yaml())?;
+            put(&format!("{ns}/pods/api-4c2d/api/api/logs/current.log"), "")?;
             put(
-                root,
-                &format!("{ns}/pods/api-4c2d/api/api/logs/current.log"),
-                "",
-            )?;
-            put(
-                root,
                 &format!("{ns}/pods/api-4c2d/api/api/logs/previous.insecure.log"),
                 &stamp(GO_PANIC, "10:39:58"),
             )?;
             put(
-                root,
                 &format!("{ns}/pods/billing-0/java/java/logs/current.log"),
                 &stamp(JAVA_OOM, "10:49:58"),
             )?;
             put(
-                root,
                 &format!("{ns}/pods/web-1/nginx/nginx/logs/current.log"),
                 &stamp(NGINX, "10:59:01"),
             )?;
             put(
-                root,
                 &format!("{r}/nodes/node-1/dmesg"),
                 &node1_kernel(Style::Uptime),
             )?;
             put(
-                root,
                 &format!("{r}/host_service_logs/masters/kubelet_service.log"),
                 &(journal_noise(Style::Syslog, journal_bytes) + &kubelet_journal(Style::Syslog)),
             )?;
-            for i in 0..log_files {
-                let p = &pods[scenario_count + i as usize % (pods.len() - scenario_count).max(1)];
-                put(
-                    root,
-                    &format!("{ns}/pods/{0}/main/main/logs/current.log", p.name),
-                    &log_text(each_log, i),
-                )?;
-            }
+            padding(&|p, i| {
+                (
+                    format!("{ns}/pods/{0}/main/main/logs/current.log", p.name),
+                    log_text(each_log, i),
+                )
+            })?;
         }
         "cluster-info" => {
             put(
-                root,
                 "nodes.json",
                 "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[]}\n",
             )?;
-            put(root, &format!("{NS}/pods.json"), &pod_list_json(&pods))?;
-            put(root, &format!("{NS}/events.json"), &events_json())?;
+            put(&format!("{NS}/pods.json"), &pod_list_json(&pods))?;
+            put(&format!("{NS}/events.json"), &events_json())?;
             put(
-                root,
                 &format!("{NS}/services.json"),
                 "{\"kind\":\"ServiceList\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[]}\n",
             )?;
             put(
-                root,
                 &format!("{NS}/billing-0/logs.txt"),
                 &block("java", "billing-0", JAVA_OOM),
             )?;
             put(
-                root,
                 &format!("{NS}/web-1/logs.txt"),
                 &block("nginx", "web-1", NGINX),
             )?;
-            for i in 0..log_files {
-                let p = &pods[scenario_count + i as usize % (pods.len() - scenario_count).max(1)];
-                put(
-                    root,
-                    &format!("{NS}/{}/logs.txt", p.name),
-                    &block("main", &p.name, &log_text(each_log, i)),
-                )?;
-            }
+            padding(&|p, i| {
+                (
+                    format!("{NS}/{}/logs.txt", p.name),
+                    block("main", &p.name, &log_text(each_log, i)),
+                )
+            })?;
         }
         "sosreport" => {
             let r = "sosreport-node-1-2024-03-05-abcdef";
             put(
-                root,
                 &format!("{r}/sos_commands/crio/crictl_inspect_{}", &cid(1)[..13]),
                 &crictl_cart(),
             )?;
             put(
-                root,
                 &format!("{r}/var/log/messages"),
                 &(journal_noise(Style::Syslog, journal_bytes)
                     + &node1_kernel(Style::Syslog)
                     + &kubelet_journal(Style::Syslog)),
             )?;
             put(
-                root,
                 &format!("{r}/sos_commands/kernel/dmesg"),
                 &node1_kernel(Style::Uptime),
             )?;
-            put(root, &format!("{r}/hostname"), "node-1\n")?;
-            for i in 0..log_files {
-                put(
-                    root,
-                    &format!("{r}/var/log/app-{i}.log"),
-                    &log_text(each_log, i),
-                )?;
-            }
+            put(&format!("{r}/hostname"), "node-1\n")?;
+            padding(&|_, i| (format!("{r}/var/log/app-{i}.log"), log_text(each_log, i)))?;
         }
         "eks" => {
             let r = "eks_i-0abc123_2024-03-05_1102-UTC_0.7.9";
             put(
-                root,
                 &format!("{r}/kernel/dmesg.human.current"),
                 &node1_kernel(Style::Human),
             )?;
             put(
-                root,
                 &format!("{r}/kubelet/kubelet.log"),
                 &(journal_noise(Style::Syslog, journal_bytes) + &kubelet_journal(Style::Syslog)),
             )?;
             let dir = format!("{r}/var/log/pods/{NS}_api-4c2d_{}/api", uid(4));
-            put(root, &format!("{dir}/4.log"), &cri(GO_PANIC))?;
-            put(root, &format!("{dir}/5.log"), "")?;
+            put(&format!("{dir}/4.log"), &cri(GO_PANIC))?;
+            put(&format!("{dir}/5.log"), "")?;
             // The collector has no pod objects: saved beside it by the user.
-            put(root, "pods.json", &pod_list_json(&pods))?;
-            for i in 0..log_files {
-                let p = &pods[scenario_count + i as usize % (pods.len() - scenario_count).max(1)];
-                put(
-                    root,
-                    &format!("{r}/var/log/pods/{NS}_{}_{}/main/0.log", p.name, p.uid),
-                    &cri(&log_text(each_log, i)),
-                )?;
-            }
+            put("pods.json", &pod_list_json(&pods))?;
+            padding(&|p, i| {
+                (
+                    format!("{r}/var/log/pods/{NS}_{}_{}/main/0.log", p.name, p.uid),
+                    cri(&log_text(each_log, i)),
+                )
+            })?;
         }
         "rancher" => {
             let r = "node-1-2024-03-05_11_02_00";
-            put(root, &format!("{r}/k3s/kubectl/pods"), &pods_table(&pods))?;
-            put(root, &format!("{r}/k3s/kubectl/events"), &events_table())?;
+            put(&format!("{r}/k3s/kubectl/pods"), &pods_table(&pods))?;
+            put(&format!("{r}/k3s/kubectl/events"), &events_table())?;
+            put(&format!("{r}/k3s/podlogs/{NS}-api-4c2d-previous"), GO_PANIC)?;
+            put(&format!("{r}/k3s/podlogs/{NS}-api-4c2d"), "")?;
             put(
-                root,
-                &format!("{r}/k3s/podlogs/{NS}-api-4c2d-previous"),
-                GO_PANIC,
-            )?;
-            put(root, &format!("{r}/k3s/podlogs/{NS}-api-4c2d"), "")?;
-            put(
-                root,
                 &format!("{r}/systeminfo/dmesg"),
                 &node1_kernel(Style::Human),
             )?;
             put(
-                root,
                 &format!("{r}/journald/k3s"),
                 &(journal_noise(Style::Syslog, journal_bytes) + &kubelet_journal(Style::Syslog)),
             )?;
-            for i in 0..log_files {
-                let p = &pods[scenario_count + i as usize % (pods.len() - scenario_count).max(1)];
-                put(
-                    root,
-                    &format!("{r}/k3s/podlogs/{NS}-{}", p.name),
-                    &log_text(each_log, i),
-                )?;
-            }
+            padding(&|p, i| {
+                (
+                    format!("{r}/k3s/podlogs/{NS}-{}", p.name),
+                    log_text(each_log, i),
+                )
+            })?;
         }
         "plain" => {
             // A directory of dumps and node logs under names of no layout.
-            put(root, "pods.json", &pod_list_json(&pods))?;
-            put(root, "node-1-journal.txt", &node1_kernel(Style::Iso))?;
-            put(root, "worker-node-2.log", &node2_kernel(Style::Iso))?;
-            for i in 0..log_files {
-                put(
-                    root,
-                    &format!("noise-{i}.txt"),
-                    &journal_noise(Style::Iso, each_log),
-                )?;
-            }
+            put("pods.json", &pod_list_json(&pods))?;
+            put("node-1-journal.txt", &node1_kernel(Style::Iso))?;
+            put("worker-node-2.log", &node2_kernel(Style::Iso))?;
+            padding(&|_, i| {
+                (
+                    format!("noise-{i}.txt"),
+                    journal_noise(Style::Iso, each_log),
+                )
+            })?;
         }
         _ => return Ok(false),
     }
