@@ -141,21 +141,26 @@ fn log_ev(path: &Arc<str>, key: LogKey, t: findings::LogTail, skipped: u64) -> L
     }
 }
 
+/// The next line, or `None` at the end and after a read error, which is
+/// noted at `lineno`, the last line read.
+fn next_line<'a, R: BufRead>(
+    lines: &'a mut BoundedLines<R>,
+    lineno: u64,
+    out: &mut Read1,
+) -> Option<&'a [u8]> {
+    lines.next_line().unwrap_or_else(|e| {
+        out.notes
+            .push((lineno, format!("read as far as line {lineno}: {e}")));
+        None
+    })
+}
+
 /// `kubectl cluster-info dump`'s `logs.txt`: each container's log between
 /// its START and END markers, read as a log of its own.
 fn blocks(path: &Arc<str>, r: &mut dyn BufRead, out: &mut Read1) {
     let mut lines = BoundedLines::new(r, MAX_LINE);
     let mut lineno = 0u64;
-    loop {
-        let line = match lines.next_line() {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => {
-                out.notes
-                    .push((lineno, format!("read as far as line {lineno}: {e}")));
-                break;
-            }
-        };
+    while let Some(line) = next_line(&mut lines, lineno, out) {
         lineno += 1;
         let Some((ctr, ns, pod)) = block_start(line) else {
             continue;
@@ -303,16 +308,7 @@ fn node_log(path: &Arc<str>, node: Option<&str>, r: &mut dyn BufRead, out: &mut 
     let mut kept = 0usize;
     let mut lines = BoundedLines::new(r, MAX_LINE);
     let mut lineno = 0u64;
-    loop {
-        let line = match lines.next_line() {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => {
-                out.notes
-                    .push((lineno, format!("read as far as line {lineno}: {e}")));
-                break;
-            }
-        };
+    while let Some(line) = next_line(&mut lines, lineno, out) {
         lineno += 1;
         scanner.feed(line, &mut kills);
         // The kubelet parser is slow on the lines that are none of its
