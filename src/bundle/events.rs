@@ -30,8 +30,9 @@ impl Event {
     }
 }
 
-/// Routine lifecycle events that say nothing about an exit.
-const ROUTINE: &[&str] = &[
+/// Routine lifecycle events that say nothing about an exit (also for the
+/// events in a pods file, `format::json::events`).
+pub const ROUTINE: &[&str] = &[
     "Scheduled",
     "Pulling",
     "Pulled",

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::de::{List, Obj, Str};
+use crate::bundle::events::ROUTINE;
 use crate::model::Observation;
 
 /// One `Event` (core/v1).
@@ -43,15 +44,6 @@ pub struct EventList<'a> {
     pub items: List<Obj<Event<'a>>>,
 }
 
-/// Routine lifecycle events that say nothing about an exit.
-const ROUTINE: &[&str] = &[
-    "Scheduled",
-    "Pulling",
-    "Pulled",
-    "Created",
-    "Started",
-    "AddedInterface",
-];
 /// Bounds on what one input may make us keep.
 const MAX_PODS: usize = 100_000;
 const MAX_PER_POD: usize = 50;
