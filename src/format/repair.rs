@@ -81,7 +81,9 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
         }
         changed = true;
     }
-    // Table rows are often as long as each other: a table is never unwrapped.
+    changed |= unwrap_table(&mut lines);
+    // Table rows are often as long as each other: a table is only unwrapped
+    // when its header shows the terminal's width (above).
     let table = !super::listing::header_starts(text.as_bytes()).is_empty()
         || lines
             .iter()
@@ -179,6 +181,66 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
     if joins.iter().filter(|&&j| j).count() < 2 {
         return false;
     }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut joining = false;
+    for (l, join) in lines.drain(..).zip(joins) {
+        if joining && let Some(prev) = out.last_mut() {
+            prev.text.push_str(&l.text);
+        } else {
+            out.push(l);
+        }
+        joining = join;
+    }
+    *lines = out;
+    true
+}
+
+/// A listing copied from a terminal narrower than the table: its header
+/// line is exactly as wide as the widest line and ends in header words
+/// carried to the next line (`… CREATED   STATUS` | `   PORTS   NAMES`).
+/// That proves the width; the header is joined, and so is every line that
+/// wide with the next, unless the next starts a row, a header or a command.
+fn unwrap_table(lines: &mut Vec<Line>) -> bool {
+    use super::listing::{command, header_word, words};
+    let widths: Vec<usize> = lines.iter().map(|l| l.text.chars().count()).collect();
+    let Some(&w) = widths.iter().max() else {
+        return false;
+    };
+    let is_header = |t: &str| {
+        super::docker_ps::is_header(t.as_bytes()) || super::kubectl_get::is_header(t.as_bytes())
+    };
+    let header_rest = |t: &str| {
+        let ws = words(t);
+        !ws.is_empty() && ws.iter().all(|&(_, w)| header_word(w))
+    };
+    let wrapped_header = |i: usize| {
+        widths[i] == w
+            && lines.get(i + 1).is_some_and(|next| {
+                header_rest(&next.text) && is_header(&format!("{}{}", lines[i].text, next.text))
+            })
+    };
+    if w < 60 || !(0..lines.len()).any(wrapped_header) {
+        return false;
+    }
+    let row_start = |t: &str| {
+        let first = t.split_whitespace().next().unwrap_or("");
+        let hex_id = (first.len() == 12 || first.len() == 64)
+            && first.bytes().all(|c| c.is_ascii_hexdigit());
+        hex_id || super::kubectl_get::is_headerless_row(t.as_bytes())
+    };
+    let joins: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            wrapped_header(i)
+                || (widths[i] == w
+                    && lines.get(i + 1).is_some_and(|next| {
+                        let t = next.text.as_str();
+                        !t.trim().is_empty()
+                            && !is_header(t)
+                            && !row_start(t)
+                            && command(t).is_none()
+                    }))
+        })
+        .collect();
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut joining = false;
     for (l, join) in lines.drain(..).zip(joins) {
@@ -879,6 +941,33 @@ mod tests {
         assert!(out.contains(&format!("\n{label}Terminated\n")), "{out}");
         let reason = format!("\n      Reason:{}        Error\n", " ".repeat(67));
         assert!(out.contains(&reason), "{out}");
+    }
+
+    #[test]
+    fn table_wrapped_by_a_narrow_terminal_is_joined() {
+        let header = "CONTAINER ID   IMAGE          COMMAND       CREATED         STATUS                     PORTS     NAMES";
+        let row = "3f9a1c2b4d5e   redis:7        \"redis-serv…\"  2 hours ago     Exited (137) 5 minutes ago             cache";
+        let row2 = "8e7d6c5b4a39   nginx:1.25     \"nginx -g…\"     2 hours ago     Up 2 hours                 80/tcp    web";
+        let wrap = |l: &str| {
+            let c: Vec<char> = l.chars().collect();
+            c.chunks(64)
+                .map(|p| p.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let text = format!(
+            "$ docker ps -a\n{}\n{}\n{}\n$ docker logs cache\n",
+            wrap(header),
+            wrap(row),
+            wrap(row2)
+        );
+        let out = fixed(&text);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines,
+            ["$ docker ps -a", header, row, row2, "$ docker logs cache"],
+            "{out}"
+        );
     }
 
     #[test]
