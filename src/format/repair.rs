@@ -81,6 +81,7 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
         }
         changed = true;
     }
+    changed |= unquote_collapsed(&mut lines);
     changed |= unwrap_table(&mut lines);
     // Table rows are often as long as each other: a table is only unwrapped
     // when its header shows the terminal's width (above).
@@ -136,6 +137,26 @@ fn unquote(lines: &mut [Line]) -> bool {
         return true;
     }
     false
+}
+
+/// A quoted or commented-out reply collapsed onto one line: it starts with
+/// the mark and the mark recurs between the fields (`> Name: a > Namespace:
+/// b > …`), at least five times. Every mark is taken off.
+fn unquote_collapsed(lines: &mut [Line]) -> bool {
+    let mut changed = false;
+    for l in lines.iter_mut() {
+        for mark in ["> ", "# "] {
+            let inner = format!(" {mark}");
+            if l.text.len() >= 100
+                && l.text.starts_with(mark)
+                && l.text.matches(&inner).count() >= 5
+            {
+                l.text = l.text[mark.len()..].replace(&inner, " ");
+                changed = true;
+            }
+        }
+    }
+    changed
 }
 
 /// Lines a terminal cut at its width: at least two lines are exactly as
@@ -516,6 +537,10 @@ const POD_LABELS: &[&str] = &[
     "Controlled By",
     "Init Containers",
     "Containers",
+    "Ephemeral Containers",
+    "Image(s)",
+    "Replication Controllers",
+    "QoS Tier",
     "Conditions",
     "Volumes",
     "QoS Class",
@@ -536,6 +561,7 @@ const CONTAINER_LABELS: &[&str] = &[
     "Args",
     "State",
     "Last State",
+    "Last Termination State",
     "Ready",
     "Restart Count",
     "Limits",
@@ -606,6 +632,7 @@ fn split_line(s: &str) -> Option<Vec<String>> {
                     | "Container ID"
                     | "Containers"
                     | "Last State"
+                    | "Last Termination State"
             )
         })
         .count();
@@ -662,7 +689,7 @@ fn split_line(s: &str) -> Option<Vec<String>> {
                 }
             }
             Some(l) => {
-                in_state = matches!(l, "State" | "Last State");
+                in_state = matches!(l, "State" | "Last State" | "Last Termination State");
                 if in_container { 4 } else { 0 }
             }
         };
@@ -689,8 +716,12 @@ fn container_names(s: &str, cuts: &[(usize, &'static str)]) -> Vec<usize> {
         })
     };
     let mut names = Vec::new();
+    let mut in_containers = false;
     for &(start, label) in cuts {
         match label {
+            // A `word:` before `State:` names a container only inside a
+            // containers section (`The pod says: State: …` names nothing).
+            "State" if !in_containers => {}
             "Container ID" | "Image" | "State" => {
                 let head = s[..start].trim_end();
                 let word_start = head.rfind(' ').map_or(0, |i| i + 1);
@@ -698,7 +729,8 @@ fn container_names(s: &str, cuts: &[(usize, &'static str)]) -> Vec<usize> {
                     names.push(word_start);
                 }
             }
-            "Containers" | "Init Containers" => {
+            "Containers" | "Init Containers" | "Ephemeral Containers" => {
+                in_containers = true;
                 let after = start + label.len() + 1;
                 let rest = &s[after..];
                 let word_start = after + (rest.len() - rest.trim_start().len());
@@ -707,6 +739,7 @@ fn container_names(s: &str, cuts: &[(usize, &'static str)]) -> Vec<usize> {
                     names.push(word_start);
                 }
             }
+            l if POD_LABELS.contains(&l) && !matches!(l, "Status" | "IP") => in_containers = false,
             _ => {}
         }
     }
@@ -966,6 +999,25 @@ mod tests {
         assert_eq!(
             lines,
             ["$ docker ps -a", header, row, row2, "$ docker logs cache"],
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn collapsed_quoted_reply_loses_its_marks() {
+        let s = "> Name: web-1 > Namespace: shop > Containers: > app: > Container ID: docker://1 > State: Running > Last State: Terminated > Exit Code: 1 > Restart Count: 1";
+        let out = fixed(s);
+        assert!(!out.contains('>'), "{out}");
+        assert!(out.starts_with("Name: web-1\n"), "{out}");
+        // A word before `State:` outside a containers section names nothing.
+        let s = "1. The pod keeps failing: State: Waiting Reason: CrashLoopBackOff Last State: Terminated Exit Code: 2";
+        assert!(!fixed(s).contains("\n  failing:"), "{}", fixed(s));
+        // kubectl 1.1 labels.
+        let s = "Name: f Namespace: default Image(s): a:1 Containers: f: Image: a:1 State: Running Last Termination State: Terminated Reason: Error Exit Code: 137";
+        let out = fixed(s);
+        assert!(out.contains("\nImage(s): a:1\n"), "{out}");
+        assert!(
+            out.contains("\n    Last Termination State: Terminated\n      Reason: Error\n"),
             "{out}"
         );
     }
