@@ -540,7 +540,7 @@ const POD_LABELS: &[&str] = &[
     "Ephemeral Containers",
     "Image(s)",
     "Replication Controllers",
-    "QoS Tier",
+    "Controllers",
     "Conditions",
     "Volumes",
     "QoS Class",
@@ -562,6 +562,8 @@ const CONTAINER_LABELS: &[&str] = &[
     "State",
     "Last State",
     "Last Termination State",
+    // kubectl 1.1 printed it per container.
+    "QoS Tier",
     "Ready",
     "Restart Count",
     "Limits",
@@ -709,6 +711,11 @@ fn split_line(s: &str) -> Option<Vec<String>> {
 /// `apiVersion: v1` may sit between the name and its first label).
 fn container_names(s: &str, cuts: &[(usize, &'static str)]) -> Vec<usize> {
     let name_like = |w: &str| {
+        // A redacted name (`<container-1>:`) is a name too.
+        let w = w
+            .strip_prefix('<')
+            .and_then(|r| r.strip_suffix(">:"))
+            .map_or(w.to_string(), |n| format!("{n}:"));
         w.strip_suffix(':').is_some_and(|n| {
             !n.is_empty()
                 && n.bytes()
@@ -780,10 +787,20 @@ fn split_commands(piece: &str, anywhere: bool) -> Vec<String> {
     let mut cuts = Vec::new();
     // An elision mark was a line of its own: in a piece before the first
     // label wherever it is, elsewhere only at the end (`Exit Code: 139 ...`).
+    // A markdown fence (```` ``` ````, ```` ```console ````) was a line of
+    // its own too, wherever it is.
+    let fence = |w: &str| w.starts_with("```");
     for (k, &(at, w)) in words.iter().enumerate() {
         // (`Image: ...` is a value left out, not a line.)
         let after_value = k > 0 && !words[k - 1].1.ends_with(':');
-        let trailing = after_value && words[k..].iter().all(|&(_, w)| elision_word(w));
+        let trailing = after_value
+            && words[k..]
+                .iter()
+                .take_while(|&&(_, w)| !fence(w))
+                .all(|&(_, w)| elision_word(w));
+        if fence(w) {
+            cuts.push(at);
+        }
         if elision_word(w) && (anywhere || trailing) {
             cuts.push(at);
             if let Some(&(next, _)) = words.get(k + 1) {
@@ -933,6 +950,13 @@ mod tests {
             "{out}"
         );
         assert_eq!(lines.last(), Some(&"..."), "{out}");
+        // A fence glued after a value and an elision.
+        let s = "Containers: w: Container ID: c://1 State: Waiting Restart Count: 14 ... ``` and later ```console $ kubectl describe pod b";
+        let out = fixed(s);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.contains(&"    Restart Count: 14"), "{out}");
+        assert!(lines.contains(&"``` and later"), "{out}");
+        assert!(lines.contains(&"```console"), "{out}");
         // A prompt glued after a value starts a line; a value `...` stays.
         let s = "Name: a Containers: c: Image: ... State: Terminated Exit Code: 1 Events: <none> [me@box ~]$ kubectl describe pod b";
         let out = fixed(s);
