@@ -455,7 +455,8 @@ fn split_listing_line(s: &str) -> Option<Vec<String>> {
         {
             starts.push(i);
             if pat.ends_with("READY STATUS") && header_cols == 0 {
-                header_cols = pat.split(' ').count() - 3;
+                // The columns a row has before READY (EVENT, NAMESPACE, NAME).
+                header_cols = pat.split(' ').count() - 2;
             }
         }
     }
@@ -479,6 +480,7 @@ fn split_listing_line(s: &str) -> Option<Vec<String>> {
     };
     let mut rows = 0;
     let mut last_id = usize::MAX;
+    let mut ids = Vec::new();
     for k in 0..toks.len() {
         let t = toks[k].1;
         if ready(t)
@@ -495,11 +497,32 @@ fn split_listing_line(s: &str) -> Option<Vec<String>> {
                 rows += 1;
             }
         } else if hex_id(t) && last_id.wrapping_add(1) != k {
-            starts.push(byte_at[k]);
+            ids.push(k);
             last_id = k;
-            rows += 1;
         } else if t.len() <= 60 && t.ends_with(['$', '#', '%']) && toks.get(k + 1).is_some() {
             starts.push(byte_at[k]);
+        }
+    }
+    // A 12-hex word starts a row only when a container status follows it
+    // before the next such word: `podman ps --pod` prints the POD ID with
+    // the same shape after the names.
+    for (n, &k) in ids.iter().enumerate() {
+        let end = ids.get(n + 1).map_or(s.len(), |&j| byte_at[j]);
+        let segment = s[byte_at[k]..end].to_ascii_lowercase();
+        let status = [
+            " up ",
+            "exited",
+            "created",
+            "restarting",
+            "paused",
+            "dead",
+            "removal",
+        ]
+        .iter()
+        .any(|w| segment.contains(w));
+        if status {
+            starts.push(byte_at[k]);
+            rows += 1;
         }
     }
     if rows < 2 && !(rows == 1 && starts.len() >= 2) {
@@ -919,6 +942,28 @@ mod tests {
             lines.iter().any(|l| l.starts_with("4b5a5b9c9f8e nginx")),
             "{out}"
         );
+        // A POD ID after the names is no row.
+        let s = "$ podman ps -a --pod CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES POD ID PODNAME 7a1b2c3d4e5f k8s.gcr.io/pause:3.5 5 minutes ago Up 5 minutes ab-infra 3f2e1d0c9b8a ab 9c3d4e5f6a7b busybox:1 sh 4 minutes ago Exited (42) 4 minutes ago ab-job 3f2e1d0c9b8a ab";
+        let out = fixed(s);
+        let rows: Vec<&str> = out.lines().collect();
+        assert!(
+            rows.iter().any(|l| l.ends_with("ab-infra 3f2e1d0c9b8a ab")),
+            "{out}"
+        );
+        assert!(!rows.iter().any(|l| l.starts_with("3f2e1d0c9b8a")), "{out}");
+        // `-A`: a row starts at its namespace.
+        let s = "$ kubectl get pods -A NAMESPACE NAME READY STATUS RESTARTS AGE kube-system coredns-7 1/1 Running 2 (3d ago) 12d shop cart-7 0/2 Init:0/1 0 40s";
+        let out = fixed(s);
+        let rows: Vec<&str> = out.lines().collect();
+        assert!(
+            rows.contains(&"NAMESPACE NAME READY STATUS RESTARTS AGE"),
+            "{out}"
+        );
+        assert!(
+            rows.contains(&"kube-system coredns-7 1/1 Running 2 (3d ago) 12d"),
+            "{out}"
+        );
+        assert!(rows.contains(&"shop cart-7 0/2 Init:0/1 0 40s"), "{out}");
     }
 
     #[test]
