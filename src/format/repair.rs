@@ -81,7 +81,10 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
         }
         changed = true;
     }
-    // Table rows are often as long as each other: a table is never unwrapped.
+    changed |= unquote_collapsed(&mut lines);
+    changed |= unwrap_table(&mut lines);
+    // Table rows are often as long as each other: a table is only unwrapped
+    // when its header shows the terminal's width (above).
     let table = !super::listing::header_starts(text.as_bytes()).is_empty()
         || lines
             .iter()
@@ -89,9 +92,9 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
     if !table {
         changed |= unwrap(&mut lines);
     }
-    changed |= split_collapsed_describe(&mut lines);
-    changed |= split_collapsed_json(&mut lines);
-    changed |= split_collapsed_listing(&mut lines);
+    changed |= split_lines(&mut lines, split_line);
+    changed |= split_lines(&mut lines, split_json_line);
+    changed |= split_lines(&mut lines, split_listing_line);
     if !changed {
         return None;
     }
@@ -136,6 +139,26 @@ fn unquote(lines: &mut [Line]) -> bool {
     false
 }
 
+/// A quoted or commented-out reply collapsed onto one line: it starts with
+/// the mark and the mark recurs between the fields (`> Name: a > Namespace:
+/// b > …`), at least five times. Every mark is taken off.
+fn unquote_collapsed(lines: &mut [Line]) -> bool {
+    let mut changed = false;
+    for l in lines.iter_mut() {
+        for mark in ["> ", "# "] {
+            let inner = format!(" {mark}");
+            if l.text.len() >= 100
+                && l.text.starts_with(mark)
+                && l.text.matches(&inner).count() >= 5
+            {
+                l.text = l.text[mark.len()..].replace(&inner, " ");
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
 /// Lines a terminal cut at its width: at least two lines are exactly as
 /// long as the longest (at least 60 columns), and each such line is joined
 /// with the next.
@@ -157,12 +180,88 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
             && !t.starts_with([' ', '\t', '{', '}', '[', ']', '"', '-', '#', '$'])
             && !starts_with_key(t)
     };
+    // A cut inside the padding after a label (`Exit Code:` + blanks | blanks
+    // + `137`) leaves blanks at the end of the line or at the start of
+    // the next: the next line then holds the value, not a new key.
+    let in_padding = |l: &Line| {
+        let t = l.text.trim_end();
+        l.text.ends_with([' ', '\t']) || (t.ends_with(':') && starts_with_key(t.trim_start()))
+    };
+    let value_after_blanks = |l: &Line| {
+        let t = l.text.trim_start();
+        !t.is_empty() && !starts_with_key(t)
+    };
     let joins: Vec<bool> = (0..lines.len())
-        .map(|i| widths[i] == w && lines.get(i + 1).is_some_and(carried))
+        .map(|i| {
+            widths[i] == w
+                && lines.get(i + 1).is_some_and(|next| {
+                    carried(next) || (in_padding(&lines[i]) && value_after_blanks(next))
+                })
+        })
         .collect();
     if joins.iter().filter(|&&j| j).count() < 2 {
         return false;
     }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut joining = false;
+    for (l, join) in lines.drain(..).zip(joins) {
+        if joining && let Some(prev) = out.last_mut() {
+            prev.text.push_str(&l.text);
+        } else {
+            out.push(l);
+        }
+        joining = join;
+    }
+    *lines = out;
+    true
+}
+
+/// A listing copied from a terminal narrower than the table: its header
+/// line is exactly as wide as the widest line and ends in header words
+/// carried to the next line (`… CREATED   STATUS` | `   PORTS   NAMES`).
+/// That proves the width; the header is joined, and so is every line that
+/// wide with the next, unless the next starts a row, a header or a command.
+fn unwrap_table(lines: &mut Vec<Line>) -> bool {
+    use super::listing::{command, header_word, words};
+    let widths: Vec<usize> = lines.iter().map(|l| l.text.chars().count()).collect();
+    let Some(&w) = widths.iter().max() else {
+        return false;
+    };
+    let is_header = |t: &str| {
+        super::docker_ps::is_header(t.as_bytes()) || super::kubectl_get::is_header(t.as_bytes())
+    };
+    let header_rest = |t: &str| {
+        let ws = words(t);
+        !ws.is_empty() && ws.iter().all(|&(_, w)| header_word(w))
+    };
+    let wrapped_header = |i: usize| {
+        widths[i] == w
+            && lines.get(i + 1).is_some_and(|next| {
+                header_rest(&next.text) && is_header(&format!("{}{}", lines[i].text, next.text))
+            })
+    };
+    if w < 60 || !(0..lines.len()).any(wrapped_header) {
+        return false;
+    }
+    let row_start = |t: &str| {
+        let first = t.split_whitespace().next().unwrap_or("");
+        let hex_id = (first.len() == 12 || first.len() == 64)
+            && first.bytes().all(|c| c.is_ascii_hexdigit());
+        hex_id || super::kubectl_get::is_headerless_row(t.as_bytes())
+    };
+    let joins: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            wrapped_header(i)
+                || (widths[i] == w
+                    && lines.get(i + 1).is_some_and(|next| {
+                        let t = next.text.as_str();
+                        !t.trim().is_empty()
+                            && !is_header(t)
+                            && !row_start(t)
+                            && command(t).is_none()
+                    }))
+        })
+        .collect();
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut joining = false;
     for (l, join) in lines.drain(..).zip(joins) {
@@ -196,61 +295,124 @@ fn starts_with_key(t: &str) -> bool {
 
 /// JSON collapsed onto one line with the prompt and command before it
 /// (`$ docker inspect web [ { "Id": …`): the JSON is put on a line of its
-/// own so that it starts a line, as the JSON reader expects.
-fn split_collapsed_json(lines: &mut Vec<Line>) -> bool {
-    let mut changed = false;
-    let mut out = Vec::with_capacity(lines.len());
-    for l in lines.drain(..) {
-        let open = (l.text.len() >= 160)
-            .then(|| {
-                ["[ {", "[{", "{ \"", "{\""]
-                    .iter()
-                    .filter_map(|p| l.text.find(p))
-                    .min()
-            })
-            .flatten()
-            .filter(|&i| i > 0 && l.text[..i].trim_end().len() == i - 1);
-        match open {
-            Some(i) => {
-                changed = true;
-                out.push(Line {
-                    text: l.text[..i].trim_end().to_string(),
-                    origin: l.origin,
-                });
-                // `[ { "Id"` → `[` and `{"Id"`: the shapes detection knows.
-                let mut rest = &l.text[i..];
-                if let Some(r) = rest.strip_prefix('[') {
-                    out.push(Line {
-                        text: "[".to_string(),
-                        origin: l.origin,
-                    });
-                    rest = r.trim_start();
-                }
-                let rest = match rest.strip_prefix('{') {
-                    Some(r) => format!("{{{}", r.trim_start()),
-                    None => rest.to_string(),
-                };
-                out.push(Line {
-                    text: rest,
-                    origin: l.origin,
-                });
-            }
-            None => out.push(l),
-        }
+/// own so that it starts a line, as the JSON reader expects; a note inside
+/// it (`# …`, `// …`, `<--- this`, `...SNIP...`), which ran to the end of
+/// its line before the collapse, gets a line of its own too (see
+/// [`cut_notes`]).
+fn split_json_line(s: &str) -> Option<Vec<String>> {
+    if s.len() < 160 {
+        return None;
     }
-    *lines = out;
-    changed
+    let i = ["[ {", "[{", "{ \"", "{\""]
+        .iter()
+        .filter_map(|p| s.find(p))
+        .min()?;
+    // A prefix (prompt, command, banner) ends one blank before the JSON.
+    if i > 0 && s[..i].trim_end().len() != i - 1 {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    if i > 0 {
+        pieces.push(s[..i].trim_end().to_string());
+    }
+    // `[ { "Id"` → `[` and `{"Id"`: the shapes detection knows.
+    let mut rest = &s[i..];
+    if let Some(r) = rest.strip_prefix('[') {
+        pieces.push("[".to_string());
+        rest = r.trim_start();
+    }
+    let rest = match rest.strip_prefix('{') {
+        Some(r) => format!("{{{}", r.trim_start()),
+        None => rest.to_string(),
+    };
+    pieces.extend(cut_notes(&rest));
+    (pieces.len() > 1 || pieces[0] != s).then_some(pieces)
 }
 
-/// A `kubectl get pods` or `docker ps` listing collapsed onto one line: a
-/// line starts again at each header, at each row (found by its shape: a
-/// pod name before a READY `a/b`, a STATUS word and a RESTARTS count; a
-/// 12- or 64-digit container ID) and at each prompt.
-fn split_collapsed_listing(lines: &mut Vec<Line>) -> bool {
+/// Cuts one line of JSON before each note a person put outside its
+/// strings. A comment (`#`, `//`, `/*`, `<---`, `(…)`, `--`) runs to the
+/// next `"key":` or a lone brace or bracket; an elision mark (`...`,
+/// `…`, `[...]`, `SNIP`) is one word. Each note then sits on a line of its
+/// own, where the JSON reader skips it.
+fn cut_notes(json: &str) -> Vec<String> {
+    let b = json.as_bytes();
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    let mut in_string = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+        } else if i > 0
+            && b[i - 1] == b' '
+            && c != b' '
+            && super::json::lenient::is_elision(&b[i..])
+        {
+            let comment = matches!(c, b'#' | b'/' | b'<' | b'(' | b'-');
+            let end = if comment {
+                comment_end(json, i)
+            } else {
+                json[i..].find(' ').map_or(json.len(), |n| i + n)
+            };
+            let before = json[from..i].trim();
+            if !before.is_empty() {
+                pieces.push(before.to_string());
+            }
+            pieces.push(json[i..end].trim().to_string());
+            from = end;
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    let tail = json[from..].trim();
+    if !tail.is_empty() || pieces.is_empty() {
+        pieces.push(tail.to_string());
+    }
+    pieces
+}
+
+/// Where a comment starting at `at` ends: before the next `"key":` or the
+/// next lone `}`/`]` (with its comma), else at the end of the line.
+fn comment_end(json: &str, at: usize) -> usize {
+    let b = json.as_bytes();
+    let mut j = at;
+    while j < b.len() {
+        if b[j] == b' ' && matches!(b.get(j + 1), Some(b'}' | b']')) {
+            let after = b.get(j + 2).copied();
+            if after.is_none_or(|c| matches!(c, b' ' | b',' | b'}' | b']')) {
+                return j + 1;
+            }
+        }
+        if b[j] == b'"'
+            && b[j - 1] == b' '
+            && let Some(close) = json[j + 1..].find('"')
+            && json[j + 1 + close + 1..].trim_start().starts_with(':')
+        {
+            return j;
+        }
+        j += 1;
+    }
+    b.len()
+}
+
+/// Replaces each line that `split` cuts into pieces by those pieces; every
+/// piece keeps its line's origin. True when a line was cut.
+fn split_lines(lines: &mut Vec<Line>, split: impl Fn(&str) -> Option<Vec<String>>) -> bool {
     let mut changed = false;
     let mut out = Vec::with_capacity(lines.len());
     for l in lines.drain(..) {
-        match split_listing_line(&l.text) {
+        match split(&l.text) {
             Some(pieces) => {
                 changed = true;
                 out.extend(pieces.into_iter().map(|text| Line {
@@ -265,6 +427,10 @@ fn split_collapsed_listing(lines: &mut Vec<Line>) -> bool {
     changed
 }
 
+/// A `kubectl get pods` or `docker ps` listing collapsed onto one line: a
+/// line starts again at each header, at each row (found by its shape: a
+/// pod name before a READY `a/b`, a STATUS word and a RESTARTS count; a
+/// 12- or 64-digit container ID) and at each prompt.
 fn split_listing_line(s: &str) -> Option<Vec<String>> {
     if s.len() < 100 {
         return None;
@@ -289,7 +455,8 @@ fn split_listing_line(s: &str) -> Option<Vec<String>> {
         {
             starts.push(i);
             if pat.ends_with("READY STATUS") && header_cols == 0 {
-                header_cols = pat.split(' ').count() - 3;
+                // The columns a row has before READY (EVENT, NAMESPACE, NAME).
+                header_cols = pat.split(' ').count() - 2;
             }
         }
     }
@@ -313,6 +480,7 @@ fn split_listing_line(s: &str) -> Option<Vec<String>> {
     };
     let mut rows = 0;
     let mut last_id = usize::MAX;
+    let mut ids = Vec::new();
     for k in 0..toks.len() {
         let t = toks[k].1;
         if ready(t)
@@ -329,11 +497,32 @@ fn split_listing_line(s: &str) -> Option<Vec<String>> {
                 rows += 1;
             }
         } else if hex_id(t) && last_id.wrapping_add(1) != k {
-            starts.push(byte_at[k]);
+            ids.push(k);
             last_id = k;
-            rows += 1;
         } else if t.len() <= 60 && t.ends_with(['$', '#', '%']) && toks.get(k + 1).is_some() {
             starts.push(byte_at[k]);
+        }
+    }
+    // A 12-hex word starts a row only when a container status follows it
+    // before the next such word: `podman ps --pod` prints the POD ID with
+    // the same shape after the names.
+    for (n, &k) in ids.iter().enumerate() {
+        let end = ids.get(n + 1).map_or(s.len(), |&j| byte_at[j]);
+        let segment = s[byte_at[k]..end].to_ascii_lowercase();
+        let status = [
+            " up ",
+            "exited",
+            "created",
+            "restarting",
+            "paused",
+            "dead",
+            "removal",
+        ]
+        .iter()
+        .any(|w| segment.contains(w));
+        if status {
+            starts.push(byte_at[k]);
+            rows += 1;
         }
     }
     if rows < 2 && !(rows == 1 && starts.len() >= 2) {
@@ -371,6 +560,10 @@ const POD_LABELS: &[&str] = &[
     "Controlled By",
     "Init Containers",
     "Containers",
+    "Ephemeral Containers",
+    "Image(s)",
+    "Replication Controllers",
+    "Controllers",
     "Conditions",
     "Volumes",
     "QoS Class",
@@ -391,6 +584,9 @@ const CONTAINER_LABELS: &[&str] = &[
     "Args",
     "State",
     "Last State",
+    "Last Termination State",
+    // kubectl 1.1 printed it per container.
+    "QoS Tier",
     "Ready",
     "Restart Count",
     "Limits",
@@ -436,26 +632,7 @@ fn label_before(s: &str, colon: usize) -> Option<(usize, &'static str)> {
 
 /// A describe paste on one line (`Name: web Namespace: shop Containers:
 /// app: Container ID: …`): the line is cut before every label, and each
-/// piece gets the indentation kubectl gives its label.
-fn split_collapsed_describe(lines: &mut Vec<Line>) -> bool {
-    let mut changed = false;
-    let mut out = Vec::with_capacity(lines.len());
-    for l in lines.drain(..) {
-        match split_line(&l.text) {
-            Some(pieces) => {
-                changed = true;
-                out.extend(pieces.into_iter().map(|text| Line {
-                    text,
-                    origin: l.origin,
-                }));
-            }
-            None => out.push(l),
-        }
-    }
-    *lines = out;
-    changed
-}
-
+/// piece gets the indentation kubectl gives its label (see [`split_line`]).
 fn split_line(s: &str) -> Option<Vec<String>> {
     if s.len() < 60 {
         return None;
@@ -480,30 +657,16 @@ fn split_line(s: &str) -> Option<Vec<String>> {
                     | "Container ID"
                     | "Containers"
                     | "Last State"
+                    | "Last Termination State"
             )
         })
         .count();
-    if cuts.len() < 4 || strong < 2 {
+    // Three labels are enough when two are strong: an excerpt of one state
+    // block (`Last State: Terminated Reason: Error Exit Code: 139`).
+    if cuts.len() < 3 || strong < 2 {
         return None;
     }
-    // Container names: `name:` right before a container's first label.
-    let mut names = Vec::new();
-    for &(start, label) in &cuts {
-        if !matches!(label, "Container ID" | "Image") {
-            continue;
-        }
-        let head = s[..start].trim_end();
-        let word_start = head.rfind(' ').map_or(0, |i| i + 1);
-        let word = &head[word_start..];
-        if let Some(name) = word.strip_suffix(':')
-            && !name.is_empty()
-            && name
-                .bytes()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
-        {
-            names.push(word_start);
-        }
-    }
+    let names = container_names(s, &cuts);
     let mut starts: Vec<(usize, Option<&'static str>)> = cuts
         .iter()
         .map(|&(i, l)| (i, Some(l)))
@@ -513,7 +676,7 @@ fn split_line(s: &str) -> Option<Vec<String>> {
     starts.dedup_by_key(|&mut (i, _)| i);
     let mut pieces = Vec::new();
     if starts[0].0 > 0 {
-        pieces.push(s[..starts[0].0].trim_end().to_string());
+        pieces.extend(split_commands(s[..starts[0].0].trim_end(), true));
     }
     let mut in_container = false;
     let mut in_state = false;
@@ -524,7 +687,15 @@ fn split_line(s: &str) -> Option<Vec<String>> {
             None => {
                 in_container = true;
                 in_state = false;
-                2
+                // Whatever follows the name (a stray `apiVersion: v1`, a
+                // prompt) was a line of its own: it goes to column 0.
+                let colon = piece.find(':').map_or(piece.len(), |c| c + 1);
+                pieces.push(format!("  {}", &piece[..colon]));
+                let stray = piece[colon..].trim();
+                if !stray.is_empty() {
+                    pieces.extend(split_commands(stray, true));
+                }
+                continue;
             }
             Some(l)
                 if POD_LABELS.contains(&l) && !(in_container && matches!(l, "Status" | "IP")) =>
@@ -543,13 +714,158 @@ fn split_line(s: &str) -> Option<Vec<String>> {
                 }
             }
             Some(l) => {
-                in_state = matches!(l, "State" | "Last State");
+                in_state = matches!(l, "State" | "Last State" | "Last Termination State");
                 if in_container { 4 } else { 0 }
             }
         };
-        pieces.push(format!("{}{piece}", " ".repeat(level)));
+        let mut parts = split_commands(piece, false).into_iter();
+        if let Some(first) = parts.next() {
+            pieces.push(format!("{}{first}", " ".repeat(level)));
+        }
+        pieces.extend(parts);
     }
     Some(pieces)
+}
+
+/// Byte starts of container names in a collapsed describe line: a
+/// lower-case `name:` word right before a label that opens a container
+/// block (`Container ID:`, `Image:`, or `State:` in an excerpt), or the
+/// first word after `Containers:`/`Init Containers:` (a stray line such as
+/// `apiVersion: v1` may sit between the name and its first label).
+fn container_names(s: &str, cuts: &[(usize, &'static str)]) -> Vec<usize> {
+    let name_like = |w: &str| {
+        // A redacted name (`<container-1>:`) is a name too.
+        let w = w
+            .strip_prefix('<')
+            .and_then(|r| r.strip_suffix(">:"))
+            .map_or(w.to_string(), |n| format!("{n}:"));
+        w.strip_suffix(':').is_some_and(|n| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        })
+    };
+    let mut names = Vec::new();
+    let mut in_containers = false;
+    for &(start, label) in cuts {
+        match label {
+            // A `word:` before `State:` names a container only inside a
+            // containers section (`The pod says: State: …` names nothing).
+            "State" if !in_containers => {}
+            "Container ID" | "Image" | "State" => {
+                let head = s[..start].trim_end();
+                let word_start = head.rfind(' ').map_or(0, |i| i + 1);
+                if name_like(&head[word_start..]) {
+                    names.push(word_start);
+                }
+            }
+            "Containers" | "Init Containers" | "Ephemeral Containers" => {
+                in_containers = true;
+                let after = start + label.len() + 1;
+                let rest = &s[after..];
+                let word_start = after + (rest.len() - rest.trim_start().len());
+                let word = s[word_start..].split(' ').next().unwrap_or("");
+                if name_like(word) && !cuts.iter().any(|&(i, _)| i == word_start) {
+                    names.push(word_start);
+                }
+            }
+            l if POD_LABELS.contains(&l) && !matches!(l, "Status" | "IP") => in_containers = false,
+            _ => {}
+        }
+    }
+    names
+}
+
+/// A word that stands for left-out lines: `...`, `…`, `[...]`, `<snip>`,
+/// `...SNIP...`.
+fn elision_word(w: &str) -> bool {
+    let w = w.trim_start_matches(['[', '<', '(']);
+    w.starts_with("..")
+        || w.starts_with('\u{2026}')
+        || w.eq_ignore_ascii_case("snip>")
+        || w.eq_ignore_ascii_case("snip]")
+}
+
+/// Programs whose command lines name what a paste shows.
+const COMMANDS: &[&str] = &[
+    "kubectl", "oc", "docker", "podman", "crictl", "nerdctl", "sudo",
+];
+
+/// Cuts a piece of a collapsed line before each command glued onto it (a
+/// command line or prompt was a line of its own before the collapse). In
+/// a piece before the first label (`anywhere`) every command word starts a
+/// line; elsewhere only one after a prompt (`$`, `#`, `%`, `>` or `]` at
+/// its end), and the cut is made before the prompt.
+fn split_commands(piece: &str, anywhere: bool) -> Vec<String> {
+    let words: Vec<(usize, &str)> = piece
+        .split(' ')
+        .scan(0usize, |at, w| {
+            let start = *at;
+            *at += w.len() + 1;
+            Some((start, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let prompt = |w: &str| w.len() <= 60 && w.ends_with(['$', '#', '%', '>', ']']);
+    let mut cuts = Vec::new();
+    // An elision mark was a line of its own: in a piece before the first
+    // label wherever it is, elsewhere only at the end (`Exit Code: 139 ...`).
+    // A markdown fence (```` ``` ````, ```` ```console ````) was a line of
+    // its own too, wherever it is.
+    let fence = |w: &str| w.starts_with("```");
+    for (k, &(at, w)) in words.iter().enumerate() {
+        // (`Image: ...` is a value left out, not a line.)
+        let after_value = k > 0 && !words[k - 1].1.ends_with(':');
+        let trailing = after_value
+            && words[k..]
+                .iter()
+                .take_while(|&&(_, w)| !fence(w))
+                .all(|&(_, w)| elision_word(w));
+        if fence(w) {
+            cuts.push(at);
+        }
+        if elision_word(w) && (anywhere || trailing) {
+            cuts.push(at);
+            if let Some(&(next, _)) = words.get(k + 1) {
+                cuts.push(next);
+            }
+        }
+    }
+    for k in 1..words.len() {
+        let (at, w) = words[k];
+        let base = w.rsplit('/').next().unwrap_or(w);
+        if !COMMANDS.contains(&base) || words.get(k + 1).is_none() {
+            continue;
+        }
+        let prev = words[k - 1].1;
+        if prompt(prev) {
+            // The prompt starts the line; `[root@host ~]#` is two words.
+            let open = (k.saturating_sub(3)..k)
+                .find(|&j| prev.contains(']') && words[j].1.starts_with('['));
+            cuts.push(words[open.unwrap_or(k - 1)].0);
+        } else if anywhere
+            && !matches!(
+                prev,
+                "sudo" | "-n" | "--namespace" | "-c" | "--context" | "|" | "xargs"
+            )
+        {
+            cuts.push(at);
+        }
+    }
+    cuts.retain(|&c| c > 0);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for c in cuts {
+        let part = piece[from..c].trim();
+        if !part.is_empty() {
+            out.push(part.to_string());
+        }
+        from = c;
+    }
+    out.push(piece[from..].trim().to_string());
+    out
 }
 
 #[cfg(test)]
@@ -624,6 +940,153 @@ mod tests {
         );
         assert!(
             lines.iter().any(|l| l.starts_with("4b5a5b9c9f8e nginx")),
+            "{out}"
+        );
+        // A POD ID after the names is no row.
+        let s = "$ podman ps -a --pod CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES POD ID PODNAME 7a1b2c3d4e5f k8s.gcr.io/pause:3.5 5 minutes ago Up 5 minutes ab-infra 3f2e1d0c9b8a ab 9c3d4e5f6a7b busybox:1 sh 4 minutes ago Exited (42) 4 minutes ago ab-job 3f2e1d0c9b8a ab";
+        let out = fixed(s);
+        let rows: Vec<&str> = out.lines().collect();
+        assert!(
+            rows.iter().any(|l| l.ends_with("ab-infra 3f2e1d0c9b8a ab")),
+            "{out}"
+        );
+        assert!(!rows.iter().any(|l| l.starts_with("3f2e1d0c9b8a")), "{out}");
+        // `-A`: a row starts at its namespace.
+        let s = "$ kubectl get pods -A NAMESPACE NAME READY STATUS RESTARTS AGE kube-system coredns-7 1/1 Running 2 (3d ago) 12d shop cart-7 0/2 Init:0/1 0 40s";
+        let out = fixed(s);
+        let rows: Vec<&str> = out.lines().collect();
+        assert!(
+            rows.contains(&"NAMESPACE NAME READY STATUS RESTARTS AGE"),
+            "{out}"
+        );
+        assert!(
+            rows.contains(&"kube-system coredns-7 1/1 Running 2 (3d ago) 12d"),
+            "{out}"
+        );
+        assert!(rows.contains(&"shop cart-7 0/2 Init:0/1 0 40s"), "{out}");
+    }
+
+    #[test]
+    fn collapsed_describe_keeps_names_past_stray_lines() {
+        // A stray `apiVersion: v1` between a name and its first label, and
+        // an unindented name whose block starts at `State:`.
+        let s = "Containers: batch: apiVersion: v1 Container ID: cri-o://77 Image: alpine:3 State: Waiting Reason: CrashLoopBackOff Restart Count: 2 helper: State: Running Ready: True";
+        let out = fixed(s);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.contains(&"  batch:"), "{out}");
+        assert!(lines.contains(&"apiVersion: v1"), "{out}");
+        assert!(lines.contains(&"  helper:"), "{out}");
+        assert!(lines.contains(&"    State: Running"), "{out}");
+    }
+
+    #[test]
+    fn collapsed_commands_and_elisions_get_lines_of_their_own() {
+        let s = "kubectl run t --image=busybox --restart=Never kubectl describe pod api-7c9 ... Last State: Terminated Reason: Error Exit Code: 139 ...";
+        let out = fixed(s);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[0], "kubectl run t --image=busybox --restart=Never",
+            "{out}"
+        );
+        assert_eq!(lines[1], "kubectl describe pod api-7c9", "{out}");
+        assert_eq!(lines[2], "...", "{out}");
+        assert!(
+            lines.contains(&"Exit Code: 139") || lines.contains(&"      Exit Code: 139"),
+            "{out}"
+        );
+        assert_eq!(lines.last(), Some(&"..."), "{out}");
+        // A fence glued after a value and an elision.
+        let s = "Containers: w: Container ID: c://1 State: Waiting Restart Count: 14 ... ``` and later ```console $ kubectl describe pod b";
+        let out = fixed(s);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.contains(&"    Restart Count: 14"), "{out}");
+        assert!(lines.contains(&"``` and later"), "{out}");
+        assert!(lines.contains(&"```console"), "{out}");
+        // A prompt glued after a value starts a line; a value `...` stays.
+        let s = "Name: a Containers: c: Image: ... State: Terminated Exit Code: 1 Events: <none> [me@box ~]$ kubectl describe pod b";
+        let out = fixed(s);
+        assert!(out.contains("\n    Image: ...\n"), "{out}");
+        assert!(
+            out.contains("\n[me@box ~]$ kubectl describe pod b\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn notes_inside_collapsed_json_are_cut_out() {
+        let pad = "x".repeat(120);
+        let s = format!(
+            "$ docker inspect w [ {{ \"Id\": \"{pad}\", \"State\": {{ \"OOMKilled\": false, # not this \"ExitCode\": 3, <--- here \"Error\": \"a # b\" }}, ...SNIP... \"Name\": \"/w\" }} ]"
+        );
+        let out = fixed(&s);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[..2], ["$ docker inspect w", "["], "{out}");
+        assert!(lines[2].starts_with("{\"Id\""), "{out}");
+        assert!(lines.contains(&"# not this"), "{out}");
+        assert!(lines.contains(&"<--- here"), "{out}");
+        assert!(lines.contains(&"...SNIP..."), "{out}");
+        // `#` inside a string is text.
+        assert!(out.contains("\"Error\": \"a # b\""), "{out}");
+        // JSON at the start of the line, `{ "` → `{"`.
+        let s = format!("{{ \"status\": {{ \"id\": \"{pad}\", \"exitCode\": 0 }},");
+        assert!(fixed(&s).starts_with("{\"status\""));
+    }
+
+    #[test]
+    fn wrap_inside_the_padding_of_a_field_is_joined() {
+        let label = format!("    Last State:{}", " ".repeat(65));
+        let text = format!(
+            "Containers:\n  app:\n{label}\nTerminated\n      Reason:{}\n        Error\n      Exit Code:    1\n",
+            " ".repeat(67)
+        );
+        let out = fixed(&text);
+        assert!(out.contains(&format!("\n{label}Terminated\n")), "{out}");
+        let reason = format!("\n      Reason:{}        Error\n", " ".repeat(67));
+        assert!(out.contains(&reason), "{out}");
+    }
+
+    #[test]
+    fn table_wrapped_by_a_narrow_terminal_is_joined() {
+        let header = "CONTAINER ID   IMAGE          COMMAND       CREATED         STATUS                     PORTS     NAMES";
+        let row = "3f9a1c2b4d5e   redis:7        \"redis-serv…\"  2 hours ago     Exited (137) 5 minutes ago             cache";
+        let row2 = "8e7d6c5b4a39   nginx:1.25     \"nginx -g…\"     2 hours ago     Up 2 hours                 80/tcp    web";
+        let wrap = |l: &str| {
+            let c: Vec<char> = l.chars().collect();
+            c.chunks(64)
+                .map(|p| p.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let text = format!(
+            "$ docker ps -a\n{}\n{}\n{}\n$ docker logs cache\n",
+            wrap(header),
+            wrap(row),
+            wrap(row2)
+        );
+        let out = fixed(&text);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines,
+            ["$ docker ps -a", header, row, row2, "$ docker logs cache"],
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn collapsed_quoted_reply_loses_its_marks() {
+        let s = "> Name: web-1 > Namespace: shop > Containers: > app: > Container ID: docker://1 > State: Running > Last State: Terminated > Exit Code: 1 > Restart Count: 1";
+        let out = fixed(s);
+        assert!(!out.contains('>'), "{out}");
+        assert!(out.starts_with("Name: web-1\n"), "{out}");
+        // A word before `State:` outside a containers section names nothing.
+        let s = "1. The pod keeps failing: State: Waiting Reason: CrashLoopBackOff Last State: Terminated Exit Code: 2";
+        assert!(!fixed(s).contains("\n  failing:"), "{}", fixed(s));
+        // kubectl 1.1 labels.
+        let s = "Name: f Namespace: default Image(s): a:1 Containers: f: Image: a:1 State: Running Last Termination State: Terminated Reason: Error Exit Code: 137";
+        let out = fixed(s);
+        assert!(out.contains("\nImage(s): a:1\n"), "{out}");
+        assert!(
+            out.contains("\n    Last Termination State: Terminated\n      Reason: Error\n"),
             "{out}"
         );
     }

@@ -94,7 +94,8 @@ pub fn parse(chunk: Chunk<'_>) -> Parsed {
         r.document(start, end);
     }
     let first_offset = chunk.first_offset;
-    if let Some(last) = r.out.observations.last_mut() {
+    // The status printed last (init containers may be read after it).
+    if let Some(last) = r.out.observations.iter_mut().max_by_key(|o| o.offset) {
         cut_state(&text, first_offset, last);
     }
     r.out

@@ -125,13 +125,17 @@ fn status_word(st: &DockerState<'_>) -> String {
         }
     } else if yes(st.dead) {
         "dead"
-    } else if time(&st.started_at).is_none()
-        && time(&st.finished_at).is_none()
-        && st.exit_code.0.unwrap_or(0) == 0
+    } else if st.exit_code.0.is_some_and(|c| c != 0)
+        || time(&st.started_at).is_some()
+        || time(&st.finished_at).is_some()
     {
+        "exited"
+    } else if st.exit_code.0.is_some() && st.started_at.0.is_some() && st.finished_at.0.is_some() {
         "created"
     } else {
-        "exited"
+        // A `State` cut before its exit code or times (a pasted excerpt):
+        // created and exited cannot be told apart.
+        "unknown"
     };
     word.to_string()
 }
@@ -330,6 +334,20 @@ mod tests {
             "FinishedAt":"0001-01-01T00:00:00Z"}"#,
         );
         assert_eq!(states(&s).0.status, Status::Waiting);
+    }
+
+    #[test]
+    fn state_cut_before_its_exit_code_is_unknown() {
+        // A pasted `State` that ends after the booleans: created or exited?
+        let s = st(r#"{"Running":false,"Paused":false,"Restarting":false,"OOMKilled":true}"#);
+        assert_eq!(states(&s).0.status, Status::Unknown);
+        let s = st(r#"{"Running":false,"Dead":false,"Pid":0,"ExitCode":0}"#);
+        assert_eq!(states(&s).0.status, Status::Unknown);
+        // What is there still tells: a non-zero exit, or a finish time.
+        let s = st(r#"{"Running":false,"ExitCode":137}"#);
+        assert_eq!(states(&s).0.status, Status::Terminated);
+        let s = st(r#"{"Running":true,"Paused":false}"#);
+        assert_eq!(states(&s).0.status, Status::Running);
     }
 
     #[test]

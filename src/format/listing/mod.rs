@@ -456,33 +456,48 @@ impl Walker {
         if let Some(unquoted) = unquote(&line.text) {
             line.text = Cow::Owned(unquoted);
         }
+        // A row commented out, quoted or indented by a TAB among plain
+        // ones (`# web-1  0/1  Error ...`) is read again without its mark.
+        let Some(bare) = strip_mark(&line.text) else {
+            self.read(&line, true);
+            return;
+        };
+        if !self.read(&line, false) {
+            line.text = Cow::Owned(bare);
+            self.read(&line, true);
+        }
+    }
+
+    /// Reads one line; true when it was a header or a row. When `last` is
+    /// false, a line that is neither changes nothing (it is tried again).
+    fn read(&mut self, line: &Line<'_>, last: bool) -> bool {
         let bytes = line.text.as_bytes();
         if docker_ps::is_header(bytes) {
             self.table = Table::Docker(Layout::from_header(&line.text));
             self.junk = 0;
-            return;
+            return true;
         }
         if kubectl_get::is_header(bytes) {
             self.table =
                 Table::Kubectl(Layout::from_header(&line.text), self.namespace_hint.clone());
             self.junk = 0;
-            return;
+            return true;
         }
         // Another kind's header (`kubectl get all` prints services and
         // deployments after the pods) ends the table.
         if !matches!(self.table, Table::None) && is_other_header(&line.text) {
             self.table = Table::None;
-            return;
+            return true;
         }
         let outcome = match &self.table {
-            Table::Docker(layout) => docker_ps::row(layout, &line),
-            Table::Kubectl(layout, ns) => kubectl_get::row(layout, &line, ns.as_deref()),
+            Table::Docker(layout) => docker_ps::row(layout, line),
+            Table::Kubectl(layout, ns) => kubectl_get::row(layout, line, ns.as_deref()),
             Table::None => RowOutcome::NotARow,
         };
         let outcome = match outcome {
-            RowOutcome::NotARow if self.headerless => match docker_ps::headerless_row(&line) {
+            RowOutcome::NotARow if self.headerless => match docker_ps::headerless_row(line) {
                 RowOutcome::NotARow => {
-                    kubectl_get::headerless_row(&line, self.namespace_hint.as_deref())
+                    kubectl_get::headerless_row(line, self.namespace_hint.as_deref())
                 }
                 row => row,
             },
@@ -496,6 +511,9 @@ impl Walker {
             }
             RowOutcome::Cut(diag) => self.parsed.diagnostics.push(diag),
             RowOutcome::NotARow => {
+                if !last {
+                    return false;
+                }
                 if !line.text.trim().is_empty() {
                     self.junk += 1;
                 }
@@ -503,9 +521,25 @@ impl Walker {
                     self.namespace_hint = cmd.namespace;
                     self.table = Table::None;
                 }
+                return false;
             }
         }
+        true
     }
+}
+
+/// A line without the marks a person put before it: leading TABs, `#`
+/// or `>` marks (repeated, each with the blank after it). `None` when it
+/// has none.
+fn strip_mark(text: &str) -> Option<String> {
+    let mut rest = text.trim_start_matches([' ', '\t']);
+    let tabbed = text.starts_with('\t');
+    let mut marked = false;
+    while let Some(r) = rest.strip_prefix(['#', '>']) {
+        rest = r.strip_prefix(' ').unwrap_or(r);
+        marked = true;
+    }
+    (marked || tabbed).then(|| rest.to_string())
 }
 
 #[cfg(test)]
