@@ -10,6 +10,8 @@
 //! the pod when the document does not.
 
 mod fast;
+#[cfg(test)]
+mod fast_tests;
 
 use std::borrow::Cow;
 
