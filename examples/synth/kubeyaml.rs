@@ -58,7 +58,12 @@ enum Node {
 }
 
 fn map(entries: Vec<(&str, Node)>) -> Node {
-    Node::Map(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    Node::Map(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 fn raw(s: impl Into<String>) -> Node {
@@ -161,7 +166,15 @@ fn seq_body(out: &mut String, items: &[Node], at: usize, kubectl: bool) {
 }
 
 const APPS: &[&str] = &[
-    "api", "web", "worker", "indexer", "billing", "cache", "etcd", "router", "3scale-backend",
+    "api",
+    "web",
+    "worker",
+    "indexer",
+    "billing",
+    "cache",
+    "etcd",
+    "router",
+    "3scale-backend",
 ];
 const NAMESPACES: &[&str] = &[
     "default",
@@ -264,17 +277,17 @@ fn state(rng: &mut Rng, last: bool) -> (Node, bool) {
         2 => (
             map(vec![(
                 "waiting",
-                map(vec![("reason", raw(rng.pick(&["ContainerCreating", "PodInitializing"])))]),
+                map(vec![(
+                    "reason",
+                    raw(rng.pick(&["ContainerCreating", "PodInitializing"])),
+                )]),
             )]),
             false,
         ),
         3 => {
             let (code, reason) = rng.pick(&[(137, "OOMKilled"), (1, "Error"), (0, "Completed")]);
             let mut fields = vec![
-                (
-                    "containerID",
-                    raw(format!("cri-o://{}", rng.hex(64))),
-                ),
+                ("containerID", raw(format!("cri-o://{}", rng.hex(64)))),
                 ("exitCode", raw(code.to_string())),
                 ("finishedAt", quoted(&t)),
             ];
@@ -312,7 +325,11 @@ fn container_status(rng: &mut Rng, name: &str, image: &str) -> Node {
         ("image", raw(image)),
         (
             "imageID",
-            raw(format!("{}@sha256:{}", image.split(':').next().unwrap_or(image), rng.hex(64))),
+            raw(format!(
+                "{}@sha256:{}",
+                image.split(':').next().unwrap_or(image),
+                rng.hex(64)
+            )),
         ),
         ("lastState", last),
         ("name", raw(name)),
@@ -327,7 +344,11 @@ fn spec_container(rng: &mut Rng, name: &str, image: &str) -> Node {
     map(vec![
         (
             "args",
-            Node::Seq(vec![raw("--port=8080"), raw("--v=2"), quoted("--config=/etc/app/config.yaml")]),
+            Node::Seq(vec![
+                raw("--port=8080"),
+                raw("--v=2"),
+                quoted("--config=/etc/app/config.yaml"),
+            ]),
         ),
         (
             "env",
@@ -339,7 +360,10 @@ fn spec_container(rng: &mut Rng, name: &str, image: &str) -> Node {
                         "valueFrom",
                         map(vec![(
                             "fieldRef",
-                            map(vec![("apiVersion", raw("v1")), ("fieldPath", raw("metadata.name"))]),
+                            map(vec![
+                                ("apiVersion", raw("v1")),
+                                ("fieldPath", raw("metadata.name")),
+                            ]),
                         )]),
                     ),
                 ]),
@@ -362,8 +386,14 @@ fn spec_container(rng: &mut Rng, name: &str, image: &str) -> Node {
                 Node::Map(vec![])
             } else {
                 map(vec![
-                    ("limits", map(vec![("cpu", quoted("1")), ("memory", raw("512Mi"))])),
-                    ("requests", map(vec![("cpu", raw("100m")), ("memory", raw("128Mi"))])),
+                    (
+                        "limits",
+                        map(vec![("cpu", quoted("1")), ("memory", raw("512Mi"))]),
+                    ),
+                    (
+                        "requests",
+                        map(vec![("cpu", raw("100m")), ("memory", raw("128Mi"))]),
+                    ),
                 ])
             },
         ),
@@ -371,7 +401,10 @@ fn spec_container(rng: &mut Rng, name: &str, image: &str) -> Node {
             "securityContext",
             map(vec![
                 ("allowPrivilegeEscalation", raw("false")),
-                ("capabilities", map(vec![("drop", Node::Seq(vec![raw("ALL")]))])),
+                (
+                    "capabilities",
+                    map(vec![("drop", Node::Seq(vec![raw("ALL")]))]),
+                ),
                 ("runAsNonRoot", raw("true")),
             ]),
         ),
@@ -380,7 +413,10 @@ fn spec_container(rng: &mut Rng, name: &str, image: &str) -> Node {
         (
             "volumeMounts",
             Node::Seq(vec![map(vec![
-                ("mountPath", raw("/var/run/secrets/kubernetes.io/serviceaccount")),
+                (
+                    "mountPath",
+                    raw("/var/run/secrets/kubernetes.io/serviceaccount"),
+                ),
                 ("name", raw(format!("kube-api-access-{}", rng.hex(5)))),
                 ("readOnly", raw("true")),
             ])]),
@@ -395,14 +431,17 @@ fn pod(rng: &mut Rng, i: usize) -> Node {
     let name = format!("{app}-{}-{}", rng.hex(9), rng.hex(5));
     let n = 1 + rng.below(3);
     let names: Vec<String> = (0..n)
-        .map(|k| if k == 0 { app.to_string() } else { format!("sidecar-{k}") })
+        .map(|k| {
+            if k == 0 {
+                app.to_string()
+            } else {
+                format!("sidecar-{k}")
+            }
+        })
         .collect();
     let images: Vec<&str> = (0..n).map(|_| rng.pick(IMAGES)).collect();
     let mut meta = Vec::new();
-    let mut ann = vec![(
-        "openshift.io/scc".to_string(),
-        raw("restricted-v2"),
-    )];
+    let mut ann = vec![("openshift.io/scc".to_string(), raw("restricted-v2"))];
     if rng.chance(40) {
         ann.push((
             "k8s.v1.cni.cncf.io/network-status".to_string(),
@@ -428,7 +467,10 @@ fn pod(rng: &mut Rng, i: usize) -> Node {
         "labels",
         map(vec![
             ("app", raw(app)),
-            ("pod-template-hash", quoted(&format!("{}", 10000 + rng.below(90000)))),
+            (
+                "pod-template-hash",
+                quoted(&format!("{}", 10000 + rng.below(90000))),
+            ),
             ("version", quoted("1.0")),
         ]),
     ));
@@ -469,7 +511,14 @@ fn pod(rng: &mut Rng, i: usize) -> Node {
         spec.push((
             "initContainers",
             Node::Seq(vec![map(vec![
-                ("command", Node::Seq(vec![raw("sh"), raw("-c"), quoted("until nslookup db; do sleep 2; done")])),
+                (
+                    "command",
+                    Node::Seq(vec![
+                        raw("sh"),
+                        raw("-c"),
+                        quoted("until nslookup db; do sleep 2; done"),
+                    ]),
+                ),
                 ("image", raw("busybox:1.36")),
                 ("name", raw("wait-db")),
             ])]),
@@ -509,7 +558,10 @@ fn pod(rng: &mut Rng, i: usize) -> Node {
                         Node::Seq(vec![
                             map(vec![(
                                 "serviceAccountToken",
-                                map(vec![("expirationSeconds", raw("3607")), ("path", raw("token"))]),
+                                map(vec![
+                                    ("expirationSeconds", raw("3607")),
+                                    ("path", raw("token")),
+                                ]),
                             )]),
                             map(vec![(
                                 "configMap",
@@ -564,7 +616,10 @@ fn pod(rng: &mut Rng, i: usize) -> Node {
                 .collect(),
         ),
     ));
-    status.push(("hostIP", raw(format!("10.0.{}.{}", rng.below(255), rng.below(255)))));
+    status.push((
+        "hostIP",
+        raw(format!("10.0.{}.{}", rng.below(255), rng.below(255))),
+    ));
     if init {
         status.push((
             "initContainerStatuses",
@@ -581,8 +636,18 @@ fn pod(rng: &mut Rng, i: usize) -> Node {
             ),
         ));
     }
-    status.push(("phase", raw(if evicted { "Failed" } else { rng.pick(&["Running", "Running", "Pending", "Succeeded"]) })));
-    status.push(("podIP", raw(format!("10.128.{}.{}", rng.below(255), rng.below(255)))));
+    status.push((
+        "phase",
+        raw(if evicted {
+            "Failed"
+        } else {
+            rng.pick(&["Running", "Running", "Pending", "Succeeded"])
+        }),
+    ));
+    status.push((
+        "podIP",
+        raw(format!("10.128.{}.{}", rng.below(255), rng.below(255))),
+    ));
     status.push(("qosClass", raw("Burstable")));
     if evicted {
         status.push(("reason", raw("Evicted")));

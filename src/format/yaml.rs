@@ -372,7 +372,8 @@ impl Reader<'_> {
             },
             Some((d, false)) => self.doc(&d, &body, &secs, start, first_content),
             None => {
-                let docs = serde_saphyr::from_str_with_options(&body, options()).unwrap_or_default();
+                let docs =
+                    serde_saphyr::from_str_with_options(&body, options()).unwrap_or_default();
                 self.sequence(docs, &body, &secs, start, first_content);
             }
         }

@@ -306,7 +306,14 @@ impl<'a> P<'a> {
     /// The value starting at `from` on line `l` (after a key's `:` or an
     /// item's `-`); `parent` is the column of that key or dash. `want`:
     /// build the scalar's text (a skipped one is only checked).
-    fn value(&mut self, l: Line, from: usize, parent: usize, in_map: bool, want: bool) -> R<Shape<'a>> {
+    fn value(
+        &mut self,
+        l: Line,
+        from: usize,
+        parent: usize,
+        in_map: bool,
+        want: bool,
+    ) -> R<Shape<'a>> {
         let b = self.bytes();
         let i = from + b[from..l.end].iter().take_while(|&&c| c == b' ').count();
         if i == l.end || b[i] == b'#' {
@@ -402,7 +409,9 @@ impl<'a> P<'a> {
             }
             self.cur = None;
         }
-        Ok(Shape::Plain(folded.map_or(Cow::Borrowed(first), Cow::Owned)))
+        Ok(Shape::Plain(
+            folded.map_or(Cow::Borrowed(first), Cow::Owned),
+        ))
     }
 
     /// A quoted scalar opening at `i`, possibly over several lines.
@@ -491,7 +500,11 @@ impl<'a> P<'a> {
             };
             if want {
                 // Blank lines are line breaks, leading ones included.
-                let breaks = if last_end == self.next { blanks } else { blanks + 1 };
+                let breaks = if last_end == self.next {
+                    blanks
+                } else {
+                    blanks + 1
+                };
                 text.extend(std::iter::repeat_n('\n', breaks));
                 text.push_str(&self.s[pos + ci..end]);
             }
@@ -629,7 +642,9 @@ fn unescape(raw: &str) -> R<String> {
             return Err(Fallback("backslash at the end"));
         };
         let hex = |n: usize| -> R<char> {
-            let h = raw.get(k + 1..k + 1 + n).ok_or(Fallback("bad hex escape"))?;
+            let h = raw
+                .get(k + 1..k + 1 + n)
+                .ok_or(Fallback("bad hex escape"))?;
             let v = u32::from_str_radix(h, 16).map_err(|_| Fallback("bad hex escape"))?;
             char::from_u32(v).ok_or(Fallback("escape that is no character"))
         };

@@ -46,10 +46,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             yaml_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml")
-        {
+        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
             out.push(p);
         }
     }
@@ -106,28 +103,109 @@ fn fallback_triggers_fall_back() {
     };
     let running = "    state:\n      running:\n        startedAt: \"2025-01-01T00:00:00Z\"\n";
     let cases: Vec<(&str, String, bool)> = vec![
-        ("flow collection", pod("  labels: {app: x}\n  name: p\n", running), true),
+        (
+            "flow collection",
+            pod("  labels: {app: x}\n  name: p\n", running),
+            true,
+        ),
         ("anchor", pod("  name: &n p\n", running), true),
-        ("anchor", pod("  name: p\n", "    image: *img\n    state: {}\n"), false),
-        ("anchor, alias or tag", pod("  name: !!str p\n", running), true),
-        ("tab in indentation", pod("  name: p\n\t\n  uid: \tx\n", running), false),
-        ("unexpected indentation", pod("  labels:\n    a: b\n   c: d\n  name: p\n", running), false),
-        ("`: ` inside a plain scalar", pod("  name: p\n   uid: u\n", running), false),
-        ("plain scalar of uncertain type", pod("  name: 0x1F\n", running), true),
-        ("plain scalar of uncertain type", pod("  name: yes\n", running), true),
-        ("integer of uncertain form", pod("  name: p\n", "    restartCount: 0o7\n    state: {}\n"), true),
-        ("boolean of uncertain form", pod("  name: p\n", "    ready: on\n    state: {}\n"), true),
-        ("duplicate key", pod("  name: p\n  name: q\n", running), false),
-        ("folded block scalar", pod("  name: p\n", "    state:\n      waiting:\n        message: >\n          a\n          b\n"), true),
-        ("`: ` inside a plain scalar", pod("  name: p\n", "    state:\n      waiting:\n        message: a: b\n"), false),
+        (
+            "anchor",
+            pod("  name: p\n", "    image: *img\n    state: {}\n"),
+            false,
+        ),
+        (
+            "anchor, alias or tag",
+            pod("  name: !!str p\n", running),
+            true,
+        ),
+        (
+            "tab in indentation",
+            pod("  name: p\n\t\n  uid: \tx\n", running),
+            false,
+        ),
+        (
+            "unexpected indentation",
+            pod("  labels:\n    a: b\n   c: d\n  name: p\n", running),
+            false,
+        ),
+        (
+            "`: ` inside a plain scalar",
+            pod("  name: p\n   uid: u\n", running),
+            false,
+        ),
+        (
+            "plain scalar of uncertain type",
+            pod("  name: 0x1F\n", running),
+            true,
+        ),
+        (
+            "plain scalar of uncertain type",
+            pod("  name: yes\n", running),
+            true,
+        ),
+        (
+            "integer of uncertain form",
+            pod("  name: p\n", "    restartCount: 0o7\n    state: {}\n"),
+            true,
+        ),
+        (
+            "boolean of uncertain form",
+            pod("  name: p\n", "    ready: on\n    state: {}\n"),
+            true,
+        ),
+        (
+            "duplicate key",
+            pod("  name: p\n  name: q\n", running),
+            false,
+        ),
+        (
+            "folded block scalar",
+            pod(
+                "  name: p\n",
+                "    state:\n      waiting:\n        message: >\n          a\n          b\n",
+            ),
+            true,
+        ),
+        (
+            "`: ` inside a plain scalar",
+            pod(
+                "  name: p\n",
+                "    state:\n      waiting:\n        message: a: b\n",
+            ),
+            false,
+        ),
         ("merge key", pod("  <<: {name: p}\n", running), false),
         ("scalar document", "just words\n".to_string(), false),
         ("carriage return", pod("  name: p\r\n", running), true),
-        ("deep nesting", pod(&format!("  name: p\n  labels:\n{}x: 1\n", " ".repeat(60)), running), false),
-        ("sequence in a sequence", pod("  name: p\n  finalizers:\n  - - a\n", running), true),
-        ("block scalar indentation indicator", pod("  name: p\n  note: |2\n    x\n", running), true),
-        ("not a key inside a mapping", pod("  name: p\n  just text\n", running), false),
-        ("key that is not a plain word", pod("  name: p\n  0: zero\n", running), true),
+        (
+            "deep nesting",
+            pod(
+                &format!("  name: p\n  labels:\n{}x: 1\n", " ".repeat(60)),
+                running,
+            ),
+            false,
+        ),
+        (
+            "sequence in a sequence",
+            pod("  name: p\n  finalizers:\n  - - a\n", running),
+            true,
+        ),
+        (
+            "block scalar indentation indicator",
+            pod("  name: p\n  note: |2\n    x\n", running),
+            true,
+        ),
+        (
+            "not a key inside a mapping",
+            pod("  name: p\n  just text\n", running),
+            false,
+        ),
+        (
+            "key that is not a plain word",
+            pod("  name: p\n  0: zero\n", running),
+            true,
+        ),
     ];
     for (reason, text, records) in cases {
         let why = fast_path_reads(&text).expect_err(reason);
@@ -193,7 +271,10 @@ fn damage(text: &str, op: u8, at: usize, ch: char) -> String {
             2 => out.push_str(l.strip_prefix(' ').unwrap_or(l)),
             3 => {
                 let cut = (at / 7) % l.len().max(1);
-                let cut = (0..=cut).rev().find(|&c| l.is_char_boundary(c)).unwrap_or(0);
+                let cut = (0..=cut)
+                    .rev()
+                    .find(|&c| l.is_char_boundary(c))
+                    .unwrap_or(0);
                 out.push_str(&l[..cut]);
                 out.push(ch);
                 out.push_str(&l[cut..]);
