@@ -814,10 +814,21 @@ fn plain_is_word(t: &str) -> bool {
         return true;
     }
     if c.is_ascii_digit() {
-        let radix = b.len() > 1 && c == b'0' && b[1].is_ascii_alphabetic();
-        return !radix
-            && b.iter()
-                .any(|&x| !matches!(x, b'0'..=b'9' | b'_' | b'.' | b'+' | b'-' | b'e' | b'E'));
+        // `0x1F`, `0o17`, `0b101` are numbers; `0bdcee66-…` (a uid) is not.
+        let radix = match b.get(1) {
+            Some(b'x' | b'X') if c == b'0' => Some(16),
+            Some(b'o' | b'O') if c == b'0' => Some(8),
+            Some(b'b' | b'B') if c == b'0' => Some(2),
+            _ => None,
+        };
+        if let Some(r) = radix {
+            return !b[2..]
+                .iter()
+                .all(|&x| x == b'_' || char::from(x).is_digit(r));
+        }
+        return b
+            .iter()
+            .any(|&x| !matches!(x, b'0'..=b'9' | b'_' | b'.' | b'+' | b'-' | b'e' | b'E'));
     }
     // `/path`, `(x)`, non-ASCII …; but not signs, dots, `~`.
     !matches!(c, b'+' | b'-' | b'.' | b'~') && c.is_ascii_graphic() || !c.is_ascii()
