@@ -332,7 +332,7 @@ impl Reader<'_> {
                         }
                     }
                 }
-                Some((doc, items.is_some()))
+                Some((*doc, items.is_some()))
             }
             Some(fast::Top::Seq(docs)) => {
                 self.sequence(docs, &body, &secs, start, first_content);

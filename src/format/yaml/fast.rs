@@ -36,7 +36,7 @@ pub enum Top<'a> {
     /// A mapping; `items` is `Some` when it had a top-level `items` key
     /// (its elements when that was a sequence).
     Map {
-        doc: Doc<'a>,
+        doc: Box<Doc<'a>>,
         items: Option<Vec<Obj<Doc<'a>>>>,
     },
     /// A sequence at the top (`yq .items`, custom resources).
@@ -82,7 +82,7 @@ pub fn document(body: &str) -> R<Top<'_>> {
         let mut t = TopDoc::default();
         p.map(first.col(), &mut t)?;
         Top::Map {
-            doc: t.doc,
+            doc: Box::new(t.doc),
             items: t.items,
         }
     } else {
