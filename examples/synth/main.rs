@@ -4,7 +4,8 @@
 //! bytes (suffixes K, M, G) to PATH or stdout: the benchmarks' input.
 //!
 //! KIND: describe, describe-tab, describe-mixed, docker, podman, crictl,
-//! k8s-json, k8s-yaml, docker-ps, kubectl-get (dumps); bundle-tgz,
+//! k8s-json, k8s-yaml, docker-ps, kubectl-get (dumps); must-gather-yaml
+//! (kubectl/oc `-o yaml` Pods and Lists in a `---` stream); bundle-tgz,
 //! bundle-zip, bundle-nested (archives); tree (a directory of one file of
 //! every kind plus bundles, SIZE in total, PATH required); layout-NAME (a
 //! support bundle directory with known joins, PATH required: NAME one of
@@ -12,6 +13,7 @@
 //! plain; see layouts.rs).
 
 mod dumps;
+mod kubeyaml;
 mod layouts;
 
 use std::io::{self, BufWriter, Write};
@@ -113,6 +115,8 @@ fn run(kind: &str, bytes: u64, seed: u64, out_path: Option<&str>) -> io::Result<
     };
     if let Some(b) = bundle {
         out.write_all(&dumps::bundle(b, bytes, seed))?;
+    } else if kind == "must-gather-yaml" {
+        out.write_all(kubeyaml::stream(bytes as usize, seed, false).as_bytes())?;
     } else {
         let Some(k) = dumps::Kind::from_name(kind) else {
             return Ok(false);

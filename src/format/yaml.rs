@@ -9,6 +9,10 @@
 //! note) are blanked before parsing; a pasted `kubectl get pod NAME` names
 //! the pod when the document does not.
 
+mod fast;
+#[cfg(test)]
+mod fast_tests;
+
 use std::borrow::Cow;
 
 use serde::Deserialize;
@@ -82,6 +86,24 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses one chunk.
 pub fn parse(chunk: Chunk<'_>) -> Parsed {
+    parse_with(chunk, true)
+}
+
+/// Parses one chunk with serde-saphyr alone, never the fast path: what
+/// the fast path is compared with (tests, benches).
+#[doc(hidden)]
+pub fn parse_full(chunk: Chunk<'_>) -> Parsed {
+    parse_with(chunk, false)
+}
+
+/// Whether the fast path reads `body` (one document) itself; the reason
+/// it gives the document to the full parser otherwise. For the tests.
+#[doc(hidden)]
+pub fn fast_path_reads(body: &str) -> Result<(), &'static str> {
+    fast::document(body).map(|_| ()).map_err(|f| f.0)
+}
+
+fn parse_with(chunk: Chunk<'_>, fast: bool) -> Parsed {
     let text = String::from_utf8_lossy(chunk.bytes);
     let mut r = Reader {
         text: &text,
@@ -89,6 +111,7 @@ pub fn parse(chunk: Chunk<'_>) -> Parsed {
         lines: Lines::new(chunk.first_line),
         out: Parsed::default(),
         hint: None,
+        fast,
     };
     for (start, end) in documents(&text) {
         r.document(start, end);
@@ -134,6 +157,8 @@ struct Reader<'t> {
     lines: Lines,
     out: Parsed,
     hint: Option<Hint>,
+    /// Try the fast path on each document first.
+    fast: bool,
 }
 
 /// `[start, end)` of each document body, split at `---` and `...` lines.
@@ -290,34 +315,49 @@ impl Reader<'_> {
             .max(start);
         let first = self.out.observations.len();
         let secs = Sections::new(&body);
-        let seed = DocSeed {
-            r: self,
-            body: &body,
-            secs: &secs,
-            start,
-            at: first_content,
+        let fast = if self.fast {
+            fast::document(&body).ok()
+        } else {
+            None
         };
-        let parsed =
-            serde_saphyr::with_deserializer_from_str_with_options(&body, options(), |de| {
-                seed.deserialize(de)
-            });
-        let doc = match parsed {
-            Ok(d) => d,
-            Err(e) => {
-                let rel = e.location().map_or(0, |l| l.line());
-                let base = self.lines.at(self.text.as_bytes(), start);
-                let line = if rel > 0 { base + rel - 1 } else { base };
-                let msg = e.to_string();
-                let msg = msg.lines().next().unwrap_or("").trim();
-                // Its position is relative to the document; ours is absolute.
-                let msg = msg.split(" at line ").next().unwrap_or(msg);
-                self.out.diagnostics.push(Diagnostic::error(
-                    line,
-                    format!("invalid YAML document: {msg}"),
-                ));
+        let doc = match fast {
+            Some(fast::Top::Map { doc, items }) => {
+                // As `DocSeed` does: the items first, each on its own.
+                if let Some(items) = &items {
+                    let positions =
+                        Sections::first_after(&secs.items, first_content.saturating_sub(start));
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(item) = item.get() {
+                            let item_at = positions.get(i).map_or(first_content, |p| start + p);
+                            self.doc(item, &body, &secs, start, item_at);
+                        }
+                    }
+                }
+                Some((*doc, items.is_some()))
+            }
+            Some(fast::Top::Seq(docs)) => {
+                self.sequence(docs, &body, &secs, start, first_content);
                 self.apply_hint(first);
                 return;
             }
+            None => match self.full(&body, &secs, start, first_content) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    let rel = e.location().map_or(0, |l| l.line());
+                    let base = self.lines.at(self.text.as_bytes(), start);
+                    let line = if rel > 0 { base + rel - 1 } else { base };
+                    let msg = e.to_string();
+                    let msg = msg.lines().next().unwrap_or("").trim();
+                    // Its position is relative to the document; ours is absolute.
+                    let msg = msg.split(" at line ").next().unwrap_or(msg);
+                    self.out.diagnostics.push(Diagnostic::error(
+                        line,
+                        format!("invalid YAML document: {msg}"),
+                    ));
+                    self.apply_hint(first);
+                    return;
+                }
+            },
         };
         match doc {
             // A List's items were read (and reported) while parsing; an
@@ -332,18 +372,48 @@ impl Reader<'_> {
                 _ => {}
             },
             Some((d, false)) => self.doc(&d, &body, &secs, start, first_content),
-            None => self.sequence(&body, &secs, start, first_content),
+            None => {
+                let docs =
+                    serde_saphyr::from_str_with_options(&body, options()).unwrap_or_default();
+                self.sequence(docs, &body, &secs, start, first_content);
+            }
         }
         self.apply_hint(first);
+    }
+
+    /// One document through serde-saphyr; a List's items are read (and
+    /// reported) while it is parsed.
+    fn full<'b>(
+        &mut self,
+        body: &'b str,
+        secs: &Sections,
+        start: usize,
+        first_content: usize,
+    ) -> Result<Option<(Doc<'b>, bool)>, serde_saphyr::Error> {
+        let seed = DocSeed {
+            r: self,
+            body,
+            secs,
+            start,
+            at: first_content,
+        };
+        serde_saphyr::with_deserializer_from_str_with_options(body, options(), |de| {
+            seed.deserialize(de)
+        })
     }
 
     /// A sequence at the top: `jq .status.containerStatuses | yq`, or
     /// objects listed without a `List` around them (a support bundle's
     /// `custom-resources/*.yaml`, `yq .items`). Each item is judged on its
     /// own, as a List's items are.
-    fn sequence(&mut self, body: &str, secs: &Sections, start: usize, first_content: usize) {
-        let docs: List<Obj<Doc>> =
-            serde_saphyr::from_str_with_options(body, options()).unwrap_or_default();
+    fn sequence(
+        &mut self,
+        docs: List<Obj<Doc>>,
+        body: &str,
+        secs: &Sections,
+        start: usize,
+        first_content: usize,
+    ) {
         let items = list_items_top(body);
         let mut statuses: Option<List<Obj<ContainerStatus>>> = None;
         for (i, d) in docs.0.iter().enumerate() {
