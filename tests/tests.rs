@@ -18,3 +18,4 @@ mod redact;
 mod structured;
 mod terminal;
 mod warehouse;
+mod writer;
