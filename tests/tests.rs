@@ -19,3 +19,4 @@ mod redact;
 mod structured;
 mod terminal;
 mod warehouse;
+mod writer;

@@ -193,11 +193,9 @@ fn matches(
         };
         let first_joined = obs.joined.first_event.unwrap_or(usize::MAX);
         for (i, e) in obs.events.iter().enumerate() {
+            // The patterns are lowered when the rules load.
             let lower = e.to_ascii_lowercase();
-            if !patterns
-                .iter()
-                .any(|p| lower.contains(&p.to_ascii_lowercase()))
-            {
+            if !patterns.iter().any(|p| lower.contains(p.as_str())) {
                 continue;
             }
             // An event from another file of the bundle is cited with its place.
@@ -385,17 +383,20 @@ impl Placeholders<'_> {
     }
 
     fn value(&self, name: &str, out: &mut String) {
-        let code = self
-            .code
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| "unknown".to_string());
-        let nt = self.code.and_then(|c| self.rules.ntstatus(c));
+        // Built only for the placeholders that need them: `{what}` and
+        // `{reason}` fill most summaries and need neither.
+        let code = || {
+            self.code
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "unknown".to_string())
+        };
+        let nt = || self.code.and_then(|c| self.rules.ntstatus(c));
         let text = match name {
             "what" => match &self.obs.container {
                 Some(c) => format!("container {c}"),
                 None => "the container".to_string(),
             },
-            "code" => code,
+            "code" => code(),
             "reason" => self
                 .judged
                 .state
@@ -414,12 +415,12 @@ impl Placeholders<'_> {
                 .signal_number
                 .map(|n| self.rules.signal_meaning(n))
                 .unwrap_or_default(),
-            "ntstatus" => match (nt, self.code.and_then(rules::as_u32)) {
+            "ntstatus" => match (nt(), self.code.and_then(rules::as_u32)) {
                 (Some(s), Some(u)) => format!("0x{u:08X} {}", s.name),
                 (None, Some(u)) => format!("0x{u:08X}"),
-                _ => code,
+                _ => code(),
             },
-            "ntstatus_meaning" => match nt {
+            "ntstatus_meaning" => match nt() {
                 Some(s) => s.meaning.clone(),
                 None => self
                     .code

@@ -138,6 +138,13 @@ fn load() -> Result<Rules, toml::de::Error> {
     let mut rules: Rules = toml::from_str(CATEGORIES)?;
     rules.signals = toml::from_str::<SignalFile>(SIGNALS)?.signal;
     rules.ntstatus = toml::from_str::<NtStatusFile>(NTSTATUS)?.status;
+    // Matching is ASCII case-insensitive: the patterns are lowered once here
+    // rather than on every comparison.
+    let patterns = rules.events.oom.iter_mut().chain(&mut rules.events.probe);
+    let hints = rules.message_hints.iter_mut().map(|m| &mut m.contains);
+    for p in patterns.chain(hints) {
+        p.make_ascii_lowercase();
+    }
     Ok(rules)
 }
 
@@ -184,7 +191,7 @@ impl Rules {
         let lower = message.to_ascii_lowercase();
         self.message_hints
             .iter()
-            .find(|m| lower.contains(&m.contains.to_ascii_lowercase()))
+            .find(|m| lower.contains(m.contains.as_str()))
             .map(|m| m.hint.as_str())
     }
 

@@ -16,6 +16,7 @@ pub mod parquet;
 pub mod record;
 pub mod summary;
 pub mod table;
+mod wire;
 
 use std::io::{self, Write};
 

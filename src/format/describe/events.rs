@@ -244,8 +244,8 @@ fn make_event(reason: &[u8], message: &[u8], path: Option<&[u8]>) -> Event {
         message = rest;
     }
     Event::new(
-        &String::from_utf8_lossy(reason),
-        &String::from_utf8_lossy(message),
+        &super::lines::lossy(reason),
+        &super::lines::lossy(message),
         container.map(super::lines::text),
     )
 }

@@ -165,6 +165,16 @@ pub fn eol(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// Borrowed text of a value (lossy for non-UTF-8 bytes). `from_utf8`
+/// first: its word-at-a-time check is several times faster on the ASCII
+/// that fills describe output than `from_utf8_lossy`'s chunk walk.
+pub fn lossy(s: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(s) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(s),
+    }
+}
+
 /// Text of a value (lossy for non-UTF-8 bytes).
 pub fn text(s: &[u8]) -> String {
     match std::str::from_utf8(s) {

@@ -381,7 +381,7 @@ impl<'a> Driver<'a> {
             if !m.is_empty() {
                 m.push('\n');
             }
-            m.push_str(&String::from_utf8_lossy(line));
+            m.push_str(&lines::lossy(line));
         }
     }
 
@@ -759,7 +759,7 @@ impl<'a> Driver<'a> {
         self.cont_len += line.len() + 1;
         if let Some(ev) = self.pod.events.last_mut() {
             ev.text.push('\n');
-            ev.text.push_str(&String::from_utf8_lossy(trim_end(line)));
+            ev.text.push_str(&lines::lossy(trim_end(line)));
         }
         true
     }

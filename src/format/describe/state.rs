@@ -159,7 +159,7 @@ pub fn apply_detail(state: &mut State, detail: Detail, value: &[u8]) -> Result<(
             };
             let parsed = match rfc1123z(value) {
                 Some(t) => Ok(t),
-                None => crate::timefmt::normalize(&String::from_utf8_lossy(value)),
+                None => crate::timefmt::normalize(&super::lines::lossy(value)),
             };
             match parsed {
                 Ok(t) => *slot = t,
