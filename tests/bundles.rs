@@ -419,7 +419,7 @@ fn tgz(dir: &Path) -> Vec<u8> {
 }
 
 /// The records whose source path starts with `prefix`.
-fn from<'a>(records: &'a [Value], prefix: &str) -> Vec<Value> {
+fn from(records: &[Value], prefix: &str) -> Vec<Value> {
     records
         .iter()
         .filter(|r| r["source"]["path"].as_str().unwrap().starts_with(prefix))
