@@ -444,8 +444,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
 
-    /// Read only shard I of N (0-based): the files whose path hashes to I,
-    /// so N processes or machines given the same paths split them
+    /// Read only shard I of N (0-based): the paths named whose hash is I (a
+    /// directory or archive whole, one bundle), so N processes or machines
+    /// given the same paths split them
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::shard::Shard>,
 

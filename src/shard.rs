@@ -2,8 +2,10 @@
 //! machines) split one set of inputs. An input belongs to shard
 //! `fnv1a64(path bytes) mod N`: a fixed function of the path as written, so
 //! the split never depends on the order of the inputs, the machine, the Rust
-//! version or the run. Every file is one unit: a file found in a directory
-//! is placed on its own, an archive with all its members.
+//! version or the run. What is placed is a path named on the command line
+//! (a bundle root): a directory with everything under it, an archive with
+//! all its members, a plain file on its own; a bundle is never split, so
+//! its joins hold in whichever shard reads it.
 
 use std::fmt;
 use std::path::Path;
@@ -27,8 +29,8 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 impl Shard {
-    /// Whether the input at `path` (as written on the command line, or as
-    /// found under a directory given there) belongs to this shard.
+    /// Whether the input at `path` (as written on the command line)
+    /// belongs to this shard.
     pub fn picks(&self, path: &Path) -> bool {
         fnv1a64(path.as_os_str().as_encoded_bytes()) % self.count == self.index
     }

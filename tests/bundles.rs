@@ -390,3 +390,109 @@ fn real_k3s_bundle_joins_previous_logs() {
         assert!(path.ends_with(&want), "{path} for {r:#}");
     }
 }
+
+/// `DIR`'s files as a gzipped tar, named relative to `DIR`, in sorted order.
+fn tgz(dir: &Path) -> Vec<u8> {
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                files(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(dir, &mut paths);
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut tar = tar::Builder::new(gz);
+    for p in paths {
+        let name = p.strip_prefix(dir).unwrap();
+        tar.append_path_with_name(&p, name).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap()
+}
+
+/// The records whose source path starts with `prefix`.
+fn from(records: &[Value], prefix: &str) -> Vec<Value> {
+    records
+        .iter()
+        .filter(|r| r["source"]["path"].as_str().unwrap().starts_with(prefix))
+        .cloned()
+        .collect()
+}
+
+/// Archives are inflated side by side on the pool, each its own bundle:
+/// a directory of several (one nested in another, one cut short, loose
+/// bundle files beside them) gives the same bytes on stdout and stderr
+/// whatever `--jobs`, and each archive keeps its joins.
+#[test]
+fn a_directory_of_archives_is_the_same_for_every_jobs_count() {
+    let dir = scratch("bundle-archives");
+    let tree = |name: &str, layout: &str, size: u64| {
+        let t = dir.join("trees").join(name);
+        assert!(layouts::write(layout, &t, size).unwrap(), "{layout}");
+        t
+    };
+    let top = dir.join("bundles");
+    std::fs::create_dir_all(top.join("loose")).unwrap();
+    let troubleshoot = tgz(&tree("a", "troubleshoot", 3 << 20));
+    std::fs::write(top.join("a-troubleshoot.tar.gz"), &troubleshoot).unwrap();
+    // An archive holding a bundle archive and a dump beside it.
+    let nested = dir.join("trees").join("b");
+    std::fs::create_dir_all(nested.join("inner")).unwrap();
+    std::fs::write(
+        nested.join("inner").join("rancher.tar.gz"),
+        tgz(&tree("b-rancher", "rancher", 1 << 20)),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/kubectl-describe/completed-succeeded-init-and-main.txt"),
+        nested.join("describe.txt"),
+    )
+    .unwrap();
+    std::fs::write(top.join("b-nested.tar.gz"), tgz(&nested)).unwrap();
+    std::fs::write(top.join("c-eks.tar.gz"), tgz(&tree("c", "eks", 2 << 20))).unwrap();
+    // Cut short: what came out before the cut is read, then one error.
+    std::fs::write(
+        top.join("d-cut.tar.gz"),
+        &troubleshoot[..troubleshoot.len() * 2 / 3],
+    )
+    .unwrap();
+    assert!(layouts::write("plain", &top.join("loose"), 0).unwrap());
+    let path = top.to_string_lossy().into_owned();
+
+    let one = exitparse(&["-j", "1", &path], None);
+    assert_eq!(one.status, 1, "the cut archive is an error: {}", one.stderr);
+    assert!(one.stderr.contains("d-cut.tar.gz"), "{}", one.stderr);
+    for jobs in ["2", "7"] {
+        let run = exitparse(&["-j", jobs, &path], None);
+        assert_eq!(run.status, one.status, "-j {jobs}: {}", run.stderr);
+        assert!(
+            run.stdout == one.stdout,
+            "stdout differs: -j 1 and -j {jobs}"
+        );
+        assert_eq!(run.stderr, one.stderr, "stderr differs: -j 1 and -j {jobs}");
+    }
+    let records = one.records();
+    assert!(records.len() > 300, "{}", records.len());
+    let a = from(&records, &format!("{path}/a-troubleshoot.tar.gz!/"));
+    assert_cart_kernel_oom(&a, "a-troubleshoot.tar.gz!/");
+    assert_api_panic(&a, "api-previous.log");
+    let rancher = from(
+        &records,
+        &format!("{path}/b-nested.tar.gz!/inner/rancher.tar.gz!/"),
+    );
+    assert_eq!(category(&rancher, "api-4c2d"), "crash_loop");
+    assert_api_panic(&rancher, "podlogs/shop-api-4c2d-previous");
+    assert!(!from(&records, &format!("{path}/b-nested.tar.gz!/describe.txt")).is_empty());
+    assert!(!from(&records, &format!("{path}/c-eks.tar.gz!/")).is_empty());
+    assert!(!from(&records, &format!("{path}/d-cut.tar.gz!/")).is_empty());
+    let loose = from(&records, &format!("{path}/loose/"));
+    assert_eq!(category(&loose, "worker-66f1"), "oom_killed");
+}

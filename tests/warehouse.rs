@@ -599,23 +599,33 @@ fn sorted_lines(text: &str) -> Vec<String> {
     v
 }
 
+/// The bundle roots under `fixtures/` (one directory per format), as paths.
+fn fixture_roots() -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| format!("fixtures/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 #[test]
 fn shards_run_concurrently_add_up_to_the_whole_run() {
-    // Shards place each file alone, so joins between the loose files of
-    // one directory are compared off (docs/scale-out.md says so).
-    let whole = exitparse(&["fixtures", "--no-progress", "--no-joins"], None);
+    // Shards place each bundle root (a directory or archive named on the
+    // command line) whole, so the joins inside each are the same.
+    let roots = fixture_roots();
+    let mut args: Vec<&str> = roots.iter().map(String::as_str).collect();
+    args.push("--no-progress");
+    let whole = exitparse(&args, None);
     assert!(!whole.stdout.is_empty());
     let n = 3;
     let children: Vec<_> = (0..n)
         .map(|i| {
             Command::new(env!("CARGO_BIN_EXE_exitparse"))
-                .args([
-                    "fixtures",
-                    "--no-progress",
-                    "--no-joins",
-                    "--shard",
-                    &format!("{i}/{n}"),
-                ])
+                .args(&args)
+                .args(["--shard", &format!("{i}/{n}")])
                 .current_dir(root())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -649,6 +659,26 @@ fn shards_run_concurrently_add_up_to_the_whole_run() {
     assert_eq!(
         sorted_lines(&forward.stdout),
         sorted_lines(&backward.stdout)
+    );
+    // A directory named on the command line is one bundle: all of it in
+    // exactly one shard.
+    let alone: Vec<usize> = (0..n)
+        .map(|i| {
+            let run = exitparse(&["--shard", &format!("{i}/{n}"), "fixtures/bundle"], None);
+            run.stdout.lines().count()
+        })
+        .collect();
+    let whole_bundle = exitparse(&["fixtures/bundle"], None).stdout.lines().count();
+    assert!(whole_bundle > 0);
+    assert_eq!(
+        alone.iter().filter(|&&c| c == whole_bundle).count(),
+        1,
+        "{alone:?}"
+    );
+    assert_eq!(
+        alone.iter().filter(|&&c| c == 0).count(),
+        n - 1,
+        "{alone:?}"
     );
 }
 

@@ -33,7 +33,9 @@ pub mod work;
 
 use std::borrow::Cow;
 use std::io::{self, Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -63,9 +65,9 @@ enum Item {
     /// A small input being parsed by the pool; `bool`: a plain file, whose
     /// bytes move the progress bar (an archive's members move it by the
     /// compressed bytes read instead).
-    Pending(Receiver<Output>, u64, bool),
+    Pending(Receiver<Output>, Charge, bool),
     /// A large input, parsed piece by piece when its turn comes.
-    Big(Unit, u64, bool),
+    Big(Unit, Charge, bool),
     /// A stream, parsed batch by batch when its turn comes.
     Stream(input::Stream),
     /// A result known without parsing (unreadable, skipped).
@@ -75,9 +77,25 @@ enum Item {
     /// The evidence of one file of the open bundle, and its size.
     Evidence(Arc<str>, bundle::read::Read1, u64),
     /// The same, being read by the pool (a mapped file).
-    EvidencePending(Arc<str>, Receiver<bundle::read::Read1>, u64),
+    EvidencePending(Arc<str>, Receiver<bundle::read::Read1>, Charge),
     /// The innermost open bundle ends: join, write (or hand up).
     Close,
+    /// An archive being read by a walker: its items, in order.
+    Archive(Feed),
+}
+
+/// The channel of one archive walker, and the budget it charges (closed
+/// when the writer drops the channel, so a walker waiting for room wakes
+/// up to find the writer gone).
+struct Feed {
+    rx: Receiver<Item>,
+    budget: Arc<Budget>,
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        self.budget.close();
+    }
 }
 
 /// What a run found besides its output.
@@ -159,23 +177,42 @@ pub fn run_redacted(
 
     let shard = args.shard;
     let budget = Arc::new(Budget::new(BUDGET));
+    let inflate = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("exitparse-inflate-{i}"))
+        // Nested archives recurse a few frames per level, up to
+        // `archive::DEPTH_CAP` levels; room to spare, touched only as deep
+        // as an input really goes.
+        .stack_size(INPUT_STACK)
+        .build()
+        .map_err(|e| io::Error::other(format!("starting {jobs} inflate threads: {e}")))?;
+    let shared = Arc::new(Shared {
+        ctxs: Ctxs {
+            plain: ctx.clone(),
+            held: held.clone(),
+            joins,
+        },
+        pool: pool.clone(),
+        feed_budget: (FEED_TOTAL / inflate.current_num_threads() as u64).clamp(FEED_MIN, BUDGET),
+        inflate,
+        limits,
+        walking: AtomicUsize::new(0),
+    });
     let (tx, rx) = mpsc::sync_channel(QUEUE);
     let producer = {
-        let (pool, ctx, held, budget) = (pool.clone(), ctx.clone(), held.clone(), budget.clone());
+        let feeder = Feeder {
+            shared: shared.clone(),
+            tx,
+            budget: budget.clone(),
+            depth: 0,
+            walker: false,
+        };
         std::thread::Builder::new()
             .name("exitparse-input".into())
-            // Nested archives recurse a few frames per level, up to
-            // `archive::DEPTH_CAP` levels; room to spare, touched only
-            // as deep as an input really goes.
+            // An archive read from stdin or a FIFO is walked here, with
+            // the same room as the inflate pool's threads.
             .stack_size(INPUT_STACK)
-            .spawn(move || {
-                let ctxs = Ctxs {
-                    plain: ctx,
-                    held,
-                    joins,
-                };
-                produce(&paths, shard, limits, &pool, &ctxs, &budget, tx)
-            })?
+            .spawn(move || produce(&paths, shard, &shared, feeder))?
     };
 
     let mut writer = Writer {
@@ -188,7 +225,7 @@ pub fn run_redacted(
         scopes: Vec::new(),
         held: held.clone(),
     };
-    let result = writer.drain(rx, &pool, &ctx, limits, &budget);
+    let result = writer.drain(rx, &pool, &ctx, limits);
     // Wake a producer waiting for room that will never come.
     budget.close();
     if result.is_ok() {
@@ -197,7 +234,7 @@ pub fn run_redacted(
     result.map(|()| writer.report)
 }
 
-/// Stack of the input thread (see `input::archive::DEPTH_CAP`).
+/// Stack of the threads that walk archives (see `input::archive::DEPTH_CAP`).
 const INPUT_STACK: usize = 64 << 20;
 
 /// Worker threads per core at most: more only adds stacks and switching
@@ -227,43 +264,98 @@ struct Ctxs {
     joins: bool,
 }
 
-/// The producer: turns what [`input::discover`] finds into [`Item`]s.
-fn produce(
-    paths: &[PathBuf],
-    shard: Option<Shard>,
+/// What the producer and the archive walkers share.
+struct Shared {
+    ctxs: Ctxs,
+    /// Parses inputs (`--jobs` threads).
+    pool: Arc<ThreadPool>,
+    /// Inflates archives, one walker per archive (`--jobs` threads).
+    inflate: ThreadPool,
     limits: Limits,
-    pool: &ThreadPool,
-    ctxs: &Ctxs,
-    budget: &Budget,
-    tx: SyncSender<Item>,
-) {
+    /// Walkers inflating now.
+    walking: AtomicUsize,
+    /// Bytes one walker may have in flight ahead of the writer.
+    feed_budget: u64,
+}
+
+impl Shared {
+    /// Whether a walker parses the members it unpacks itself: when walkers
+    /// already keep every core busy, handing members to the pool would
+    /// only add switching (and `--jobs 1` stays on one core). A lone
+    /// walker hands them on, so one archive still uses every core.
+    fn parse_inline(&self) -> bool {
+        self.walking.load(Ordering::Relaxed) >= self.pool.current_num_threads()
+    }
+}
+
+/// Items waiting in one walker's channel at most.
+const FEED_QUEUE: usize = 1024;
+
+/// Bytes all walkers together may have in flight ahead of the writer; one
+/// walker gets its share within [`FEED_MIN`]..=[`BUDGET`]. Enough for a
+/// walker to finish an archive of that size while the writer is still
+/// busy with an earlier one, which is what lets archives run side by side.
+const FEED_TOTAL: u64 = 512 << 20;
+const FEED_MIN: u64 = 32 << 20;
+
+/// The producer: turns what [`input::discover`] finds into [`Item`]s; the
+/// archives among them go to the inflate pool (see [`Feeder::archive`]).
+fn produce(paths: &[PathBuf], shard: Option<Shard>, shared: &Arc<Shared>, feeder: Feeder) {
     let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    // Bundles open around the current input (joins on only).
-    let mut depth = 0usize;
-    let mut sink = |found: Found<'_>| -> bool {
-        let in_bundle = depth > 0;
+    let mut feeder = feeder;
+    let picks = |p: &Path| shard.is_none_or(|s| s.picks(p));
+    input::discover_picked(
+        &paths,
+        shared.limits,
+        shared.ctxs.plain.forced.is_some(),
+        &picks,
+        &mut |found| feeder.take(found),
+    );
+}
+
+/// Turns found inputs into [`Item`]s on one channel: the producer's (to
+/// the writer), or one archive walker's (read by the writer when it
+/// reaches that archive's [`Item::Archive`]).
+struct Feeder {
+    shared: Arc<Shared>,
+    tx: SyncSender<Item>,
+    budget: Arc<Budget>,
+    /// Bundles open around the current input (joins on only), counting
+    /// those around the archive a walker reads.
+    depth: usize,
+    /// This feeder runs on a walker (inside an archive).
+    walker: bool,
+}
+
+impl Feeder {
+    /// Hands one found input on; false once the writer is gone.
+    fn take(&mut self, found: Found<'_>) -> bool {
+        let ctxs = &self.shared.ctxs;
+        let in_bundle = self.depth > 0;
         let ctx = if in_bundle { &ctxs.held } else { &ctxs.plain };
         let item = match found {
             Found::BundleStart(path) if ctxs.joins => {
-                depth += 1;
+                self.depth += 1;
                 Item::Open(path)
             }
             Found::BundleEnd if ctxs.joins => {
-                depth = depth.saturating_sub(1);
+                self.depth = self.depth.saturating_sub(1);
                 Item::Close
             }
             Found::BundleStart(_) | Found::BundleEnd => return true,
+            Found::Archive(archive) => self.archive(archive),
             Found::Unit(unit) => {
                 let plain = !input::archive::inside();
                 let head = &unit.bytes[..unit.bytes.len().min(HEAD)];
                 let role = bundle::layout::role(&unit.path, head).filter(|_| in_bundle);
-                let charged = budget.acquire(unit.bytes.len() as u64);
+                let charge = self.budget.acquire(unit.bytes.len() as u64);
+                let inline = self.walker && self.shared.parse_inline();
                 if let Some(role) = role {
                     // Kernel journals are scanned whole: on the pool, so
                     // the producer walks on.
-                    let (done_tx, done_rx) = mpsc::sync_channel(1);
                     let path = unit.path.clone();
-                    pool.spawn(move || {
+                    let (done_tx, done_rx) = mpsc::sync_channel(1);
+                    let read = move || {
                         let read = match (&unit.bytes, &role) {
                             // A journal is read whole: streamed from its
                             // file, its pages stay out of our resident set.
@@ -275,20 +367,31 @@ fn produce(
                             _ => bundle::read::bytes(&unit.path, &role, &unit.bytes),
                         };
                         let _ = done_tx.send(read);
-                    });
-                    return tx
-                        .send(Item::EvidencePending(path, done_rx, charged))
+                    };
+                    if inline {
+                        read();
+                    } else {
+                        self.shared.pool.spawn(read);
+                    }
+                    return self
+                        .tx
+                        .send(Item::EvidencePending(path, done_rx, charge))
                         .is_ok();
                 }
                 if unit.bytes.len() >= split::SPLIT_MIN {
-                    Item::Big(unit, charged, plain)
+                    Item::Big(unit, charge, plain)
                 } else {
                     let (done_tx, done_rx) = mpsc::sync_channel(1);
                     let ctx = ctx.clone();
-                    pool.spawn(move || {
+                    let parse = move || {
                         let _ = done_tx.send(work::unit(&ctx, &unit));
-                    });
-                    Item::Pending(done_rx, charged, plain)
+                    };
+                    if inline {
+                        parse();
+                    } else {
+                        self.shared.pool.spawn(parse);
+                    }
+                    Item::Pending(done_rx, charge, plain)
                 }
             }
             Found::Other {
@@ -327,16 +430,49 @@ fn produce(
                 Item::Done(out)
             }
         };
-        tx.send(item).is_ok()
-    };
-    let picks = |p: &Path| shard.is_none_or(|s| s.picks(p));
-    input::discover_picked(
-        &paths,
-        limits,
-        ctxs.plain.forced.is_some(),
-        &picks,
-        &mut sink,
-    );
+        self.tx.send(item).is_ok()
+    }
+
+    /// An archive: read by a walker on the inflate pool, which feeds its
+    /// own channel; the writer reads that channel when it gets there.
+    ///
+    /// Cannot deadlock: walkers wait only for the writer (room in their
+    /// channel and budget) and for parse tasks, which wait for nothing;
+    /// the writer waits only for the earliest archive not yet read, whose
+    /// walker runs or is next to run (the pool takes archives first come,
+    /// first served, and every earlier walker has finished).
+    fn archive(&self, archive: input::Archive) -> Item {
+        let (tx, rx) = mpsc::sync_channel(FEED_QUEUE);
+        let budget = Arc::new(Budget::new(self.shared.feed_budget));
+        let mut walker = Feeder {
+            shared: self.shared.clone(),
+            tx,
+            budget: budget.clone(),
+            depth: self.depth,
+            walker: true,
+        };
+        self.shared.inflate.spawn(move || walker.walk(archive));
+        Item::Archive(Feed { rx, budget })
+    }
+
+    /// Reads one archive into this feeder's channel (on the inflate pool).
+    fn walk(&mut self, archive: input::Archive) {
+        let shared = self.shared.clone();
+        let path = archive.path.clone();
+        shared.walking.fetch_add(1, Ordering::Relaxed);
+        let forced = shared.ctxs.plain.forced.is_some();
+        let walked = catch_unwind(AssertUnwindSafe(|| {
+            archive.walk(shared.limits, forced, &mut |found| self.take(found))
+        }));
+        shared.walking.fetch_sub(1, Ordering::Relaxed);
+        if walked.is_err() {
+            // The writer closes the bundles this walker left open.
+            let message = "internal error: reading this archive failed (please report it)";
+            let _ = self
+                .tx
+                .send(Item::Done(Output::problem(path, message.to_string())));
+        }
+    }
 }
 
 /// Bytes of an input the role of an evidence file is told from.
@@ -379,49 +515,13 @@ impl Writer<'_> {
         pool: &ThreadPool,
         ctx: &Arc<Ctx>,
         limits: Limits,
-        budget: &Budget,
     ) -> io::Result<()> {
         if let Some(header) = ctx.render.as_ref().and_then(|r| r.header()) {
             self.progress.before_output();
             self.out.write_all(&header)?;
         }
         for item in rx {
-            match item {
-                Item::Done(out) => self.emit(out, true)?,
-                Item::Pending(done, charged, plain) => {
-                    // A worker drops its sender only by finishing; a closed
-                    // channel would mean a crashed worker: tell, go on.
-                    let out = done.recv().unwrap_or_else(|_| {
-                        Output::problem(
-                            Arc::from("-"),
-                            "internal error: a worker thread died".to_string(),
-                        )
-                    });
-                    self.emit(out, plain)?;
-                    budget.release(charged);
-                }
-                Item::Big(unit, charged, plain) => {
-                    let ctx = if self.scopes.is_empty() {
-                        ctx
-                    } else {
-                        &self.held.clone()
-                    };
-                    self.big(pool, ctx, unit, plain)?;
-                    budget.release(charged);
-                }
-                Item::Open(path) => self.scopes.push(bundle::Scope::new(path)),
-                Item::EvidencePending(path, done, charged) => {
-                    let read = done.recv().unwrap_or_else(|_| bundle::read::Read1 {
-                        evidence: Vec::new(),
-                        notes: vec![(0, "internal error: a worker thread died".to_string())],
-                    });
-                    self.evidence(path, read, charged)?;
-                    budget.release(charged);
-                }
-                Item::Evidence(path, read, bytes) => self.evidence(path, read, bytes)?,
-                Item::Close => self.close(pool, ctx)?,
-                Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
-            }
+            self.take(item, pool, ctx, limits)?;
         }
         let counts = ctx.redact.as_deref().map(|r| {
             r.counts(&self.redacted)
@@ -441,6 +541,61 @@ impl Writer<'_> {
         if self.stats {
             let told = stats_redaction(self.redacted.values, counts.as_deref());
             self.progress.print_stats(&told);
+        }
+        Ok(())
+    }
+
+    /// Writes (or holds) one item; an archive's items all, in order.
+    fn take(
+        &mut self,
+        item: Item,
+        pool: &ThreadPool,
+        ctx: &Arc<Ctx>,
+        limits: Limits,
+    ) -> io::Result<()> {
+        // Charges are released (dropped) once their item is written.
+        match item {
+            Item::Done(out) => self.emit(out, true)?,
+            Item::Pending(done, _charge, plain) => {
+                // A worker drops its sender only by finishing; a closed
+                // channel would mean a crashed worker: tell, go on.
+                let out = done.recv().unwrap_or_else(|_| {
+                    Output::problem(
+                        Arc::from("-"),
+                        "internal error: a worker thread died".to_string(),
+                    )
+                });
+                self.emit(out, plain)?;
+            }
+            Item::Big(unit, _charge, plain) => {
+                let ctx = if self.scopes.is_empty() {
+                    ctx
+                } else {
+                    &self.held.clone()
+                };
+                self.big(pool, ctx, unit, plain)?;
+            }
+            Item::Open(path) => self.scopes.push(bundle::Scope::new(path)),
+            Item::EvidencePending(path, done, charge) => {
+                let read = done.recv().unwrap_or_else(|_| bundle::read::Read1 {
+                    evidence: Vec::new(),
+                    notes: vec![(0, "internal error: a worker thread died".to_string())],
+                });
+                self.evidence(path, read, charge.bytes)?;
+            }
+            Item::Evidence(path, read, bytes) => self.evidence(path, read, bytes)?,
+            Item::Close => self.close(pool, ctx)?,
+            Item::Stream(s) => self.stream(pool, ctx, limits, s)?,
+            Item::Archive(feed) => {
+                let open = self.scopes.len();
+                for item in feed.rx.iter() {
+                    self.take(item, pool, ctx, limits)?;
+                }
+                // A walker that failed mid-archive left its bundles open.
+                while self.scopes.len() > open {
+                    self.close(pool, ctx)?;
+                }
+            }
         }
         Ok(())
     }
@@ -722,15 +877,18 @@ impl Budget {
         }
     }
 
-    /// Waits until `n` bytes fit; returns what was charged.
-    fn acquire(&self, n: u64) -> u64 {
+    /// Waits until `n` bytes fit; the charge is released when dropped.
+    fn acquire(self: &Arc<Self>, n: u64) -> Charge {
         let n = n.min(self.cap);
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         while !s.1 && s.0 + n > self.cap {
             s = self.room.wait(s).unwrap_or_else(|e| e.into_inner());
         }
         s.0 += n;
-        n
+        Charge {
+            budget: self.clone(),
+            bytes: n,
+        }
     }
 
     fn release(&self, n: u64) {
@@ -744,5 +902,19 @@ impl Budget {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.1 = true;
         self.room.notify_all();
+    }
+}
+
+/// Bytes of one item charged to a [`Budget`], given back when the item is
+/// done with (written, or dropped with the writer).
+struct Charge {
+    budget: Arc<Budget>,
+    /// Bytes charged: the item's size, at most the whole budget.
+    bytes: u64,
+}
+
+impl Drop for Charge {
+    fn drop(&mut self) {
+        self.budget.release(self.bytes);
     }
 }

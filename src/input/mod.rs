@@ -1,7 +1,9 @@
 //! Finding and reading inputs: files (memory-mapped), stdin, directories and
 //! archives. [`discover`] walks the command line's paths in order and hands
 //! out named byte sources ([`Found`]); it knows nothing about formats beyond
-//! skipping archive members that are plainly not dumps.
+//! skipping archive members that are plainly not dumps. An archive file is
+//! handed out unread ([`Found::Archive`]), so that the caller can inflate
+//! several at once on other threads ([`Archive::walk`]).
 
 pub mod archive;
 pub mod decode;
@@ -11,7 +13,7 @@ pub mod walk;
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use limits::Limits;
@@ -115,10 +117,59 @@ pub enum Found<'r> {
     BundleStart(Arc<str>),
     /// The innermost open bundle ends.
     BundleEnd,
+    /// An archive file (named, or found in a directory), not yet read:
+    /// the receiver walks it with [`Archive::walk`], on any thread, and
+    /// places what that finds where this stands in the input order.
+    Archive(Archive),
+}
+
+/// An archive file waiting to be read (see [`Found::Archive`]).
+pub struct Archive {
+    pub path: Arc<str>,
+    file: PathBuf,
+    kind: archive::Kind,
+    /// A zip's mapped bytes (it is read with seeks); streamed kinds are
+    /// opened again and read front to back.
+    mapped: Option<Bytes>,
+    named: bool,
+}
+
+impl Archive {
+    /// Reads the archive, handing its members, bundle scopes and problems
+    /// to `sink` in order, as [`discover`] does. Returns false once `sink`
+    /// did (the consumer is gone).
+    pub fn walk(
+        self,
+        limits: Limits,
+        forced: bool,
+        sink: &mut dyn FnMut(Found<'_>) -> bool,
+    ) -> bool {
+        if let Some(bytes) = &self.mapped {
+            let src = archive::Src::Slice(bytes);
+            return archive::Walker::new(limits, forced, sink)
+                .top(&self.path, src, self.kind, self.named);
+        }
+        match File::open(&self.file) {
+            // Streams are read once, front to back: plain reads keep a large
+            // archive's pages out of the resident set, unlike a map.
+            Ok(f) => {
+                let reader = io::BufReader::with_capacity(1 << 20, f);
+                let src = archive::Src::Stream(Box::new(reader));
+                archive::Walker::new(limits, forced, sink)
+                    .top(&self.path, src, self.kind, self.named)
+            }
+            Err(e) => sink(Found::Problem {
+                path: self.path,
+                message: e.to_string(),
+            }),
+        }
+    }
 }
 
 /// Walks `paths` in order (`-` is stdin), descending into directories (in
-/// sorted order) and archives, and hands each input to `sink`. `forced`:
+/// sorted order), and hands each input to `sink`: archive files as
+/// [`Found::Archive`], for the sink to walk (an archive read from stdin or
+/// a FIFO is walked here, as it arrives). `forced`:
 /// `--input-format` was given, so archive members are never skipped as
 /// non-dumps. Stops early once `sink` returns false.
 pub fn discover(
@@ -130,9 +181,10 @@ pub fn discover(
     discover_picked(paths, limits, forced, &|_| true, sink);
 }
 
-/// [`discover`], reading only the files (named, or found in a directory)
-/// that `picks` accepts (`--shard`); the others are passed over unread and
-/// untold. Stdin is always read.
+/// [`discover`], reading only the paths named in `paths` that `picks`
+/// accepts (`--shard`); the others are passed over unread and untold. A
+/// directory is taken or left whole, as an archive is: each is one bundle,
+/// whose joins need all of its files. Stdin is always read.
 pub fn discover_picked(
     paths: &[&Path],
     limits: Limits,
@@ -164,9 +216,9 @@ fn named_path(
     sink: &mut dyn FnMut(Found<'_>) -> bool,
 ) -> bool {
     let name = display(path);
-    // A directory is walked in every shard; each file in it is placed on
-    // its own. Anything else is placed as it was named, before it is read.
-    if !path.is_dir() && !picks(path) {
+    // Placed as named, before anything is read: a directory with all of
+    // its files (one bundle), a file (or archive) on its own.
+    if !picks(path) {
         return true;
     }
     let meta = match std::fs::metadata(path) {
@@ -185,8 +237,7 @@ fn named_path(
         let mut go = true;
         walk::walk(path, &mut |entry| {
             go = match entry {
-                walk::Entry::File(p) if !picks(&p) => true,
-                walk::Entry::File(p) => file(&p, false, limits, forced, sink),
+                walk::Entry::File(p) => file(&p, false, sink),
                 walk::Entry::Problem(p, message) => sink(Found::Problem {
                     path: display(&p),
                     message,
@@ -200,7 +251,7 @@ fn named_path(
         });
         go && sink(Found::BundleEnd)
     } else if meta.is_file() {
-        file(path, true, limits, forced, sink)
+        file(path, true, sink)
     } else {
         // A FIFO or device (`exitparse <(kubectl describe pods)`): streamed.
         match File::open(path) {
@@ -213,13 +264,8 @@ fn named_path(
     }
 }
 
-fn file(
-    path: &Path,
-    named: bool,
-    limits: Limits,
-    forced: bool,
-    sink: &mut dyn FnMut(Found<'_>) -> bool,
-) -> bool {
+/// A file: a dump ([`Found::Unit`]) or an archive, handed out unread.
+fn file(path: &Path, named: bool, sink: &mut dyn FnMut(Found<'_>) -> bool) -> bool {
     let name = display(path);
     let bytes = match read_file(path) {
         Ok(b) => b,
@@ -230,40 +276,23 @@ fn file(
             });
         }
     };
-    match archive::sniff(&bytes) {
-        // Zip wants random access: its central directory is at the end.
-        Some(archive::Kind::Zip) => archive::Walker::new(limits, forced, sink).top(
-            &name,
-            archive::Src::Slice(&bytes),
-            archive::Kind::Zip,
-            named,
-        ),
-        // Streams are read once, front to back: plain reads keep a large
-        // archive's pages out of the resident set, unlike a map.
-        Some(kind) => {
-            drop(bytes);
-            match File::open(path) {
-                Ok(f) => {
-                    let reader = io::BufReader::with_capacity(1 << 20, f);
-                    archive::Walker::new(limits, forced, sink).top(
-                        &name,
-                        archive::Src::Stream(Box::new(reader)),
-                        kind,
-                        named,
-                    )
-                }
-                Err(e) => sink(Found::Problem {
-                    path: name,
-                    message: e.to_string(),
-                }),
-            }
-        }
-        None => sink(Found::Unit(Unit {
+    let Some(kind) = archive::sniff(&bytes) else {
+        return sink(Found::Unit(Unit {
             path: name,
             bytes,
             named,
-        })),
-    }
+        }));
+    };
+    // Zip wants random access (its central directory is at the end): it
+    // keeps its map. Other kinds are streamed from the file when read.
+    let mapped = (kind == archive::Kind::Zip).then_some(bytes);
+    sink(Found::Archive(Archive {
+        path: name,
+        file: path.to_path_buf(),
+        kind,
+        mapped,
+        named,
+    }))
 }
 
 /// Enough bytes to tell a tar header (magic at 257) from text.
