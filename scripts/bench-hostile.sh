@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 LIMIT=${LIMIT:-120}
 DIR=target/bench-input/hostile
 EXITPARSE=${EXITPARSE:-target/release/exitparse}
-SYNTH=target/release/examples/synth
+SYNTH=${SYNTH:-target/release/examples/synth}
 [ -x /usr/bin/time ] || { echo "bench-hostile.sh: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
 [ -x "$EXITPARSE" ] && [ -x "$SYNTH" ] || cargo build --release --quiet --bin exitparse --example synth
 mkdir -p "$DIR"
