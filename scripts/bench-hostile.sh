@@ -4,6 +4,7 @@
 #
 #   scripts/bench-hostile.sh                       # target/release/exitparse
 #   BASELINE=/path/to/old/exitparse scripts/bench-hostile.sh
+#   ONLY="1 GB line" scripts/bench-hostile.sh       # the cases whose label has it
 #
 # Inputs go to target/bench-input/hostile/ (never committed). Each run is
 # cut off after LIMIT seconds (default 120) so a quadratic or runaway
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 LIMIT=${LIMIT:-120}
 DIR=target/bench-input/hostile
 EXITPARSE=${EXITPARSE:-target/release/exitparse}
-SYNTH=target/release/examples/synth
+SYNTH=${SYNTH:-target/release/examples/synth}
 [ -x /usr/bin/time ] || { echo "bench-hostile.sh: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
 [ -x "$EXITPARSE" ] && [ -x "$SYNTH" ] || cargo build --release --quiet --bin exitparse --example synth
 mkdir -p "$DIR"
@@ -30,9 +31,10 @@ Z=$DIR/zeros-10G.gz
 # A 51 MB zip (incompressible member) inside a .gz: a streamed zip.
 ZG=$DIR/zip-51M.zip.gz
 [ -s "$ZG" ] || { head -c $((51 << 20)) /dev/urandom > "$DIR/noise.bin"; (cd "$DIR" && rm -f n.zip && zip -q -0 n.zip noise.bin); gzip -c "$DIR/n.zip" > "$ZG"; rm -f "$DIR/noise.bin" "$DIR/n.zip"; }
-# 1 GB single-line describe-ish text, and gzip nested 1,400 deep.
-L=$DIR/one-line-1G.txt
-[ -s "$L" ] || { printf 'Name: x\nNamespace: y\n' > "$L"; head -c $((1 << 30)) /dev/zero | tr '\0' x >> "$L"; }
+# A 1 GB line between two 1 MB describe dumps (its pods must come out on
+# both sides of it), and gzip nested 1,400 deep.
+L=$DIR/one-line-1G-between.txt
+[ -s "$L" ] || { "$SYNTH" describe 1M > "$L"; head -c $((1 << 30)) /dev/zero | tr '\0' x >> "$L"; echo >> "$L"; "$SYNTH" describe 1M >> "$L"; }
 D=$DIR/deep-1400.gz
 [ -s "$D" ] || python3 - "$D" <<'PY'
 import gzip, sys
@@ -70,6 +72,7 @@ run() { # NAME BIN ARGS... (stdin from $IN if set)
 }
 
 both() { # LABEL ARGS...
+    case "$1" in *"${ONLY:-}"*) ;; *) return 0 ;; esac
     echo "$1"; shift
     [ -n "${BASELINE:-}" ] && run baseline "$BASELINE" "$@"
     run this "$EXITPARSE" "$@"
@@ -81,7 +84,7 @@ done
 IN="cat $DIR/docker-32M-one-line.json" both "one-line docker inspect array, 32 MB (stdin):"
 both "named .gz of 10 GB zeros:" "$Z"
 both "51 MB zip inside a .gz:" "$ZG"
-both "1 GB single-line describe:" "$L"
+both "1 GB line between two 1 MB describe dumps (file):" "$L"
 IN="head -c $((2 << 30)) /dev/zero | tr '\\0' x" both "2 GB stdin without newline, forced docker-ps:" --input-format docker-ps
 both "gzip nested 1,400 deep, --max-depth 100000:" --max-depth 100000 "$D"
 both "directory links, 2 per level, 20 levels:" "$T/l20"

@@ -461,6 +461,40 @@ fn a_stream_line_without_end_is_cut_with_an_error() {
     assert!(run.stderr.contains("longer than 16 MiB"), "{}", run.stderr);
 }
 
+#[test]
+fn a_named_file_skips_a_runaway_line_and_reads_on() {
+    // Pods, a line of 17 MiB, more pods, and a last line of 17 MiB that
+    // never ends: the pods on both sides come out, each long line is an
+    // error at its own line, and neither is handed to the parser.
+    let dir = scratch("hostile-named-long-line");
+    let mut data = describe(30, 0).into_bytes();
+    let first = newlines(&data) + 1;
+    data.extend(std::iter::repeat_n(b'x', 17 << 20));
+    data.push(b'\n');
+    data.extend(describe(30, 30).into_bytes());
+    let second = newlines(&data) + 1;
+    data.extend(std::iter::repeat_n(b'y', 17 << 20));
+    let path = write(&dir, "pods.txt", &data);
+    let run = exitparse(&[&path], None);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let expected: Vec<String> = (0..60).map(|i| format!("pod-{i}")).collect();
+    assert_eq!(pods_of(&run), expected);
+    for line in [first, second] {
+        let told = format!("{path}:{line}: line longer than 16 MiB");
+        assert!(run.stderr.contains(&told), "{told} in {}", run.stderr);
+    }
+    assert_eq!(
+        run.stderr.matches("longer than").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
+
+fn newlines(data: &[u8]) -> usize {
+    data.iter().filter(|&&b| b == b'\n').count()
+}
+
 // ---- 4. Nothing raw reaches a terminal -------------------------------------
 
 #[test]

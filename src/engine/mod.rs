@@ -26,6 +26,7 @@
 //! (`Item::Open`, `Item::Evidence`, `Item::Close`). `--no-joins` turns
 //! this off.
 
+mod long_line;
 mod progress;
 pub mod split;
 mod stream;
@@ -600,7 +601,9 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// A large input: split and parsed by the whole pool.
+    /// A large input: split and parsed by the whole pool. A line too long
+    /// for its parser (see [`long_line`]) is passed over with an error, and
+    /// the text on either side is parsed as two parts.
     fn big(
         &mut self,
         pool: &ThreadPool,
@@ -609,35 +612,51 @@ impl Writer<'_> {
         plain: bool,
     ) -> io::Result<()> {
         let unit = Arc::new(unit);
-        let (parser, text, offset) = match work::prepare(ctx, &unit) {
+        let (parser, text, offset, long_lines) = match work::prepare(ctx, &unit) {
             Ok(p) => {
                 let text = match p.text {
                     Cow::Borrowed(_) => Text::Unit(unit.clone(), p.offset as usize),
                     Cow::Owned(v) => Text::Owned(Arc::new(v)),
                 };
-                (p.parser, text, p.offset)
+                (p.parser, text, p.offset, p.long_lines)
             }
             Err(out) => return self.emit(*out, plain),
         };
-        let ranges = split::plan(parser, text.bytes());
         let mut holds = Holds::Nothing;
         let mut seen = Output::default();
-        split::run(
-            pool,
-            ctx,
-            &unit.path,
-            parser,
-            &text,
-            &ranges,
-            1,
-            offset,
-            offset,
-            &mut |out| {
-                holds.merge(&out.holds);
-                seen.absorb(&out);
-                self.emit(out, plain)
-            },
-        )?;
+        let mut line = 1;
+        let mut start = 0;
+        let ends = long_lines.iter().map(Some).chain([None]);
+        for long in ends {
+            let part = start..long.map_or(text.bytes().len(), |l| l.start);
+            if !part.is_empty() || long_lines.is_empty() {
+                let ranges: Vec<_> = split::plan(parser, &text.bytes()[part.clone()])
+                    .into_iter()
+                    .map(|r| r.start + part.start..r.end + part.start)
+                    .collect();
+                line += split::run(
+                    pool,
+                    ctx,
+                    &unit.path,
+                    parser,
+                    &text,
+                    &ranges,
+                    line,
+                    offset,
+                    offset + part.start as u64,
+                    &mut |out| {
+                        holds.merge(&out.holds);
+                        seen.absorb(&out);
+                        self.emit(out, plain)
+                    },
+                )?;
+            }
+            if let Some(long) = long {
+                self.emit(long_line::skipped(&unit.path, line, long.len()), plain)?;
+                line += 1;
+                start = long.end;
+            }
+        }
         // Bytes were counted piece by piece, for a live throughput.
         let mut done = match holds.verdict().filter(|_| unit.named) {
             Some(why) => work::named_not_a_dump(&unit.path, why, 0),

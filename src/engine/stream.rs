@@ -10,6 +10,7 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use rayon::ThreadPool;
 
+use super::long_line::{self, MAX_LINE};
 use super::split::{self, PIECE, Text};
 use super::work::{Ctx, Holds, Output};
 use crate::format;
@@ -311,14 +312,10 @@ pub fn run(
     flush()
 }
 
-/// The longest line a line-based dump may have. JSON may be one line of
-/// any length (it is cut at its elements instead).
-const MAX_LINE: usize = 16 << 20;
-
 /// Where a line longer than [`MAX_LINE`] starts at the end of `buf`, for
 /// parsers that read lines (describe, listings, YAML).
 fn runaway_line(parser: format::Parser, buf: &[u8]) -> Option<usize> {
-    if parser == format::Parser::Json || buf.len() <= MAX_LINE {
+    if !long_line::limited(parser) || buf.len() <= MAX_LINE {
         return None;
     }
     let tail = &buf[buf.len() - MAX_LINE - 1..];

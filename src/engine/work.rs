@@ -2,10 +2,11 @@
 //! parse, classify, filter, render. Runs on rayon threads; never writes.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use super::split;
+use super::{long_line, split};
 use crate::filter::Filter;
 use crate::format::detect::{self, Detection, HEAD_LEN};
 use crate::format::repair::{self, Repaired};
@@ -201,6 +202,10 @@ pub struct Prepared<'a> {
     /// `text` is a repaired copy (a small damaged paste, see
     /// `format::repair`); this points its lines back at the input's.
     pub repaired: Option<Repaired>,
+    /// Lines of `text` too long for its line-based parser, never to be
+    /// parsed (see `long_line`). Only text longer than the limit can have
+    /// one, so an input parsed whole (below `split::SPLIT_MIN`) has none.
+    pub long_lines: Vec<Range<usize>>,
 }
 
 /// Decodes `unit` and picks its parser; an input that is no dump becomes
@@ -223,6 +228,11 @@ pub fn prepare<'a>(ctx: &Ctx, unit: &'a Unit) -> Result<Prepared<'a>, Box<Output
     match verdict {
         Detection::Dump(parser) => Ok(Prepared {
             parser,
+            long_lines: if long_line::limited(parser) {
+                long_line::find(&decoded.text, long_line::MAX_LINE)
+            } else {
+                Vec::new()
+            },
             text: decoded.text,
             offset: decoded.offset,
             repaired,
