@@ -30,13 +30,20 @@ pub fn detect(input: &[u8]) -> Detection {
         return Detection::NotADump(why);
     }
     let mut marks = Marks::default();
+    let mut block = BlockScalar::default();
     for raw in head.split(|&b| b == b'\n').take(4000) {
         let line = trim_cr(raw);
+        // JSON held in a YAML block scalar (OpenShift's
+        // `k8s.v1.cni.cncf.io/network-status: |-` annotation) is YAML.
+        let in_block = block.holds(line);
         marks.describe += describe_marker(line) as u32;
         marks.docker_ps |= super::docker_ps::is_header(line);
         marks.kubectl_get |= super::kubectl_get::is_header(line);
-        marks.json |= json_marker(line) || compact_object(raw);
+        marks.json |= !in_block && (json_marker(line) || compact_object(raw));
         marks.yaml |= yaml_marker(line);
+        if !in_block {
+            block.opened_by(line);
+        }
     }
     let parser = if marks.describe >= 2 {
         Parser::Describe
@@ -59,6 +66,63 @@ pub fn detect(input: &[u8]) -> Detection {
         return Detection::NotADump(describe_unknown(head));
     };
     Detection::Dump(parser)
+}
+
+/// The YAML block scalar (`key: |`, `key: >-` …) the scan is in: its
+/// content is every following line indented deeper than the key, blank
+/// lines included.
+#[derive(Default)]
+struct BlockScalar {
+    key_column: Option<usize>,
+}
+
+impl BlockScalar {
+    /// Whether `line` is content of the open block scalar (which ends at
+    /// the first line that is not).
+    fn holds(&mut self, line: &[u8]) -> bool {
+        let Some(column) = self.key_column else {
+            return false;
+        };
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        if indent > column || line.iter().all(u8::is_ascii_whitespace) {
+            return true;
+        }
+        self.key_column = None;
+        false
+    }
+
+    /// Opens a block scalar when `line` is `KEY: |` or `KEY: >` with
+    /// optional chomping and indentation indicators, in a mapping or a
+    /// sequence item (`- KEY: |`).
+    fn opened_by(&mut self, line: &[u8]) {
+        let end = line.len()
+            - line
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        let line = &line[..end];
+        let Some(colon) = memchr::memmem::rfind(line, b": ") else {
+            return;
+        };
+        let indicator = &line[colon + 2..];
+        let is_indicator = matches!(indicator.first(), Some(b'|' | b'>'))
+            && indicator.len() <= 3
+            && indicator[1..]
+                .iter()
+                .all(|b| matches!(b, b'-' | b'+' | b'1'..=b'9'));
+        if !is_indicator {
+            return;
+        }
+        let mut column = line.iter().take_while(|&&b| b == b' ').count();
+        while line[column..].starts_with(b"- ") {
+            column += 2 + line[column + 2..]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count();
+        }
+        self.key_column = Some(column);
+    }
 }
 
 /// Share of binary bytes (out of 1024) above which a head is binary data.
@@ -238,4 +302,39 @@ fn describe_unknown(head: &[u8]) -> String {
     }
     "no container-state dump found (no describe, inspect, pod JSON/YAML or listing markers)"
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// OpenShift pods carry their network status as JSON in a block
+    /// scalar; the YAML around it decides.
+    #[test]
+    fn json_in_a_yaml_block_scalar_is_yaml() {
+        let yaml = b"apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    annotations:\n      k8s.v1.cni.cncf.io/network-status: |-\n        [{\n            \"name\": \"openshift-sdn\",\n\n            \"default\": true\n        }]\n    name: web\n  status:\n    containerStatuses:\n    - name: web\n";
+        assert_eq!(detect(yaml), Detection::Dump(Parser::Yaml));
+        // The same JSON at the top level is JSON.
+        assert_eq!(
+            detect(b"[{\n    \"Id\": \"abc\",\n    \"State\": {}\n}]\n"),
+            Detection::Dump(Parser::Json)
+        );
+    }
+
+    #[test]
+    fn a_block_scalar_ends_at_a_line_no_deeper_than_its_key() {
+        let mut b = BlockScalar::default();
+        b.opened_by(b"- name: x");
+        assert!(!b.holds(b"  [{"));
+        b.opened_by(b"- script: >-");
+        assert!(b.holds(b"    [{"), "deeper than the key at column 2");
+        assert!(b.holds(b""));
+        assert!(!b.holds(b"  image: x"), "a sibling key ends it");
+        assert!(!b.holds(b"    [{"));
+        b.opened_by(b"  message: |2+ ");
+        assert!(b.holds(b"   x"));
+        b = BlockScalar::default();
+        b.opened_by(b"  note: a | b");
+        assert!(!b.holds(b"    [{"), "a pipe inside a value opens nothing");
+    }
 }
