@@ -38,6 +38,7 @@ seed() {
     cp fixtures/kubectl-get-pods/*.txt "$corpus/parse_kubectl_get/" 2>/dev/null || true
     for d in fixtures/*/; do
         for f in "$d"*; do
+            [ -f "$f" ] || continue # bundle fixtures are directories
             case "$f" in *.jsonl|*.stderr) ;; *) cp "$f" "$corpus/detect/" ;; esac
         done
     done
