@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::pack::{gz, tar, zip};
+use crate::pack::{self, gz, tar, zip};
 use crate::util::{Run, exitparse, scratch};
 
 /// One `kubectl describe pod` block whose container last exited `code`.
@@ -197,6 +197,29 @@ fn zip_without_central_directory_is_read_from_local_headers() {
     assert_eq!(run.records().len(), 30, "{}", run.stderr);
     assert_eq!(run.status, 1);
     assert!(run.stderr.contains("local headers"), "{}", run.stderr);
+}
+
+/// Streaming writers put a member's sizes after its data; with the
+/// directory cut off, the data descriptors tell where each member ends.
+#[test]
+fn a_cut_zip_of_members_with_data_descriptors_is_read() {
+    let dir = scratch("hostile-zip-descriptors");
+    let files = vec![
+        ("a.txt", describe(10, 0).into_bytes()),
+        ("b.txt", describe(10, 10).into_bytes()),
+    ];
+    for signed in [true, false] {
+        let name = format!("streamed-{signed}.zip");
+        let path = write(
+            &dir,
+            &name,
+            &pack::zip_streamed_without_directory(&files, signed),
+        );
+        let run = exitparse(&[&path], None);
+        assert_eq!(run.records().len(), 20, "signed {signed}: {}", run.stderr);
+        assert_eq!(run.status, 1, "the missing directory is an error");
+        assert!(run.stderr.contains("read 2 members"), "{}", run.stderr);
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ use super::gz::{self, Trailer};
 use super::limits::{
     Counted, Limits, Meter, Scope, Tally, breach_of, read_to_end_limited, read_up_to, spill,
 };
-use super::{Bytes, Found, Unit, decode};
+use super::{Bytes, Found, Unit, decode, zip_descriptor};
 use crate::format::detect::{self, Detection, HEAD_LEN};
 
 /// The archive and compression formats read.
@@ -525,7 +525,13 @@ impl<'s> Walker<'s> {
     /// Members one after another from their local headers, as far as they
     /// go; then one error that says the directory was missing and where
     /// reading stopped.
-    fn zip_local<R: Read>(&mut self, path: &str, reader: &mut R, why: &str, depth: u32) -> Flow {
+    fn zip_local<R: Read + Seek>(
+        &mut self,
+        path: &str,
+        reader: &mut R,
+        why: &str,
+        depth: u32,
+    ) -> Flow {
         let mut count = 0u64;
         let mut seen = 0u64;
         let end = loop {
@@ -536,7 +542,11 @@ impl<'s> Walker<'s> {
                     Flow::Continue
                 };
             }
-            let mut file = match zip::read::read_zipfile_from_stream(reader) {
+            let sizes = match self.zip_sizes_after_data(reader) {
+                Ok(sizes) => sizes,
+                Err(e) => break Some(e),
+            };
+            let mut file = match read_local_member(reader, sizes) {
                 Ok(Some(f)) => f,
                 Ok(None) => break None,
                 Err(e) => break Some(e.to_string()),
@@ -548,10 +558,17 @@ impl<'s> Walker<'s> {
             count += 1;
             let name = file.name_raw().to_vec();
             let (size, packed) = (file.size(), file.compressed_size());
-            match self.zip_member(path, &name, size, packed, &mut file, count, depth) {
+            let flow = self.zip_member(path, &name, size, packed, &mut file, count, depth);
+            drop(file);
+            match flow {
                 Flow::Stop => return Flow::Stop,
                 Flow::StopArchive => break Some("a member could not be read".to_string()),
                 Flow::Continue => {}
+            }
+            if let Some((at, d)) = sizes
+                && let Err(e) = reader.seek(io::SeekFrom::Start(at + d.compressed + d.len))
+            {
+                break Some(e.to_string());
             }
         };
         let stopped = match end {
@@ -564,6 +581,46 @@ impl<'s> Walker<'s> {
                 "damaged zip archive ({why}): read {seen} members from their local headers{stopped}"
             ),
         )
+    }
+
+    /// For the member at the reader's position whose sizes follow its data
+    /// (flag bit 3), where its data starts and its data descriptor; `None`
+    /// for a member with sizes in its header, or no member at all. The
+    /// reader is left at the member's header.
+    fn zip_sizes_after_data<R: Read + Seek>(
+        &self,
+        reader: &mut R,
+    ) -> Result<Option<(u64, zip_descriptor::Descriptor)>, String> {
+        let at = reader.stream_position().map_err(|e| e.to_string())?;
+        let mut sig = [0u8; 4];
+        let is_member = reader.read_exact(&mut sig).is_ok() && sig == *b"PK\x03\x04";
+        let sizes = if is_member {
+            let (start, after_data) =
+                zip_descriptor::data_start(reader, at).map_err(|e| e.to_string())?;
+            if after_data {
+                // Deflate never grows data by more than a few bytes per block.
+                let limit = self
+                    .limits
+                    .member
+                    .saturating_add(self.limits.member / 64 + (1 << 20));
+                match zip_descriptor::find(reader, start, limit).map_err(|e| e.to_string())? {
+                    Some(d) => Some((start, d)),
+                    None => {
+                        return Err(format!(
+                            "member at offset {at} has its sizes after its data, and no data descriptor that fits follows"
+                        ));
+                    }
+                }
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        reader
+            .seek(io::SeekFrom::Start(at))
+            .map_err(|e| e.to_string())?;
+        Ok(sizes)
     }
 
     /// One zip member, after the archive's member limits.
@@ -762,6 +819,24 @@ fn damage(e: &io::Error) -> String {
         format!("the data ends early, the file was cut short ({e})")
     } else {
         e.to_string()
+    }
+}
+
+/// The next member from its local header, its sizes taken from its data
+/// descriptor when they follow its data; `None` at the central directory.
+fn read_local_member<R: Read>(
+    reader: &mut R,
+    sizes: Option<(u64, zip_descriptor::Descriptor)>,
+) -> zip::result::ZipResult<Option<zip::read::ZipFile<'_, R>>> {
+    match sizes {
+        None => zip::read::read_zipfile_from_stream(reader),
+        Some((_, d)) => zip::read::read_zipfile_from_stream_with_options(
+            reader,
+            zip::read::ZipReadOptions::new()
+                .override_compressed_size(d.compressed)
+                .override_uncompressed_size(d.uncompressed)
+                .override_crc(d.crc),
+        ),
     }
 }
 

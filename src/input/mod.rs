@@ -10,6 +10,7 @@ pub mod decode;
 mod gz;
 pub mod limits;
 pub mod walk;
+mod zip_descriptor;
 
 use std::fs::File;
 use std::io::{self, Read};
