@@ -46,7 +46,7 @@ seed() {
     python3 - "$corpus" <<'PY'
 import glob, gzip, io, lzma, os, shutil, subprocess, sys, tarfile, zipfile
 corpus = sys.argv[1]
-dumps = sorted(f for f in glob.glob("fixtures/*/*") if not f.endswith((".jsonl", ".stderr")))
+dumps = sorted(f for f in glob.glob("fixtures/*/*") if os.path.isfile(f) and not f.endswith((".jsonl", ".stderr")))
 groups = [dumps[i:i + 4] for i in range(0, len(dumps), 4)]
 def tar_of(files):
     b = io.BytesIO()
