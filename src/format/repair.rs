@@ -202,9 +202,15 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
     if joins.iter().filter(|&&j| j).count() < 2 {
         return false;
     }
+    join_lines(lines, &joins);
+    true
+}
+
+/// Joins each line whose `joins` flag is set with the line after it.
+fn join_lines(lines: &mut Vec<Line>, joins: &[bool]) {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut joining = false;
-    for (l, join) in lines.drain(..).zip(joins) {
+    for (l, &join) in lines.drain(..).zip(joins) {
         if joining && let Some(prev) = out.last_mut() {
             prev.text.push_str(&l.text);
         } else {
@@ -213,7 +219,6 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
         joining = join;
     }
     *lines = out;
-    true
 }
 
 /// A listing copied from a terminal narrower than the table: its header
@@ -262,17 +267,7 @@ fn unwrap_table(lines: &mut Vec<Line>) -> bool {
                     }))
         })
         .collect();
-    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
-    let mut joining = false;
-    for (l, join) in lines.drain(..).zip(joins) {
-        if joining && let Some(prev) = out.last_mut() {
-            prev.text.push_str(&l.text);
-        } else {
-            out.push(l);
-        }
-        joining = join;
-    }
-    *lines = out;
+    join_lines(lines, &joins);
     true
 }
 
