@@ -26,6 +26,7 @@
 //! (`Item::Open`, `Item::Evidence`, `Item::Close`). `--no-joins` turns
 //! this off.
 
+mod budget;
 mod long_line;
 mod progress;
 pub mod split;
@@ -36,9 +37,9 @@ use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::{Arc, Condvar, Mutex};
 
 use rayon::ThreadPool;
 
@@ -51,6 +52,7 @@ use crate::input::{self, Found, Limits, Unit};
 use crate::output::{self, CollectFormat, Mode};
 use crate::redact::{self, Redactor, Tally};
 use crate::shard::Shard;
+use budget::{Budget, Charge};
 use progress::Progress;
 use split::Text;
 use work::{Ctx, Holds, NoteKind, Output};
@@ -876,64 +878,4 @@ fn render_held(pool: &ThreadPool, ctx: &Ctx, records: Vec<crate::output::Record>
         }
     }
     all
-}
-
-/// Bytes of inputs in flight: the producer waits for room, the writer
-/// makes it. One input larger than the whole budget is charged the whole
-/// budget, so it still goes (alone).
-struct Budget {
-    state: Mutex<(u64, bool)>,
-    room: Condvar,
-    cap: u64,
-}
-
-impl Budget {
-    fn new(cap: u64) -> Budget {
-        Budget {
-            state: Mutex::new((0, false)),
-            room: Condvar::new(),
-            cap,
-        }
-    }
-
-    /// Waits until `n` bytes fit; the charge is released when dropped.
-    fn acquire(self: &Arc<Self>, n: u64) -> Charge {
-        let n = n.min(self.cap);
-        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while !s.1 && s.0 + n > self.cap {
-            s = self.room.wait(s).unwrap_or_else(|e| e.into_inner());
-        }
-        s.0 += n;
-        Charge {
-            budget: self.clone(),
-            bytes: n,
-        }
-    }
-
-    fn release(&self, n: u64) {
-        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        s.0 = s.0.saturating_sub(n);
-        self.room.notify_all();
-    }
-
-    /// No more releases will come: let every waiter through.
-    fn close(&self) {
-        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        s.1 = true;
-        self.room.notify_all();
-    }
-}
-
-/// Bytes of one item charged to a [`Budget`], given back when the item is
-/// done with (written, or dropped with the writer).
-struct Charge {
-    budget: Arc<Budget>,
-    /// Bytes charged: the item's size, at most the whole budget.
-    bytes: u64,
-}
-
-impl Drop for Charge {
-    fn drop(&mut self) {
-        self.budget.release(self.bytes);
-    }
 }

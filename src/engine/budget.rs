@@ -1,0 +1,63 @@
+//! Back-pressure between the input side and the writer: bytes in flight.
+
+use std::sync::{Arc, Condvar, Mutex};
+
+/// Bytes of inputs in flight: the producer waits for room, the writer
+/// makes it. One input larger than the whole budget is charged the whole
+/// budget, so it still goes (alone).
+pub struct Budget {
+    state: Mutex<(u64, bool)>,
+    room: Condvar,
+    cap: u64,
+}
+
+impl Budget {
+    pub fn new(cap: u64) -> Budget {
+        Budget {
+            state: Mutex::new((0, false)),
+            room: Condvar::new(),
+            cap,
+        }
+    }
+
+    /// Waits until `n` bytes fit; the charge is released when dropped.
+    pub fn acquire(self: &Arc<Self>, n: u64) -> Charge {
+        let n = n.min(self.cap);
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !s.1 && s.0 + n > self.cap {
+            s = self.room.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        s.0 += n;
+        Charge {
+            budget: self.clone(),
+            bytes: n,
+        }
+    }
+
+    fn release(&self, n: u64) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.0 = s.0.saturating_sub(n);
+        self.room.notify_all();
+    }
+
+    /// No more releases will come: let every waiter through.
+    pub fn close(&self) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.1 = true;
+        self.room.notify_all();
+    }
+}
+
+/// Bytes of one item charged to a [`Budget`], given back when the item is
+/// done with (written, or dropped with the writer).
+pub struct Charge {
+    budget: Arc<Budget>,
+    /// Bytes charged: the item's size, at most the whole budget.
+    pub bytes: u64,
+}
+
+impl Drop for Charge {
+    fn drop(&mut self) {
+        self.budget.release(self.bytes);
+    }
+}
