@@ -31,7 +31,7 @@ DESCRIBE_MB=${DESCRIBE_MB:-256}
 REAL_MB=${REAL_MB:-128}
 POD_MB=${POD_MB:-128}
 YAML_MB=${YAML_MB:-32}
-YAML_KIND=${YAML_KIND:-k8s-yaml}
+YAML_KIND=${YAML_KIND:-must-gather-yaml}
 JSON_MB=${JSON_MB:-128}
 BUNDLE_MB=${BUNDLE_MB:-64}
 BUNDLES=${BUNDLES:-4}
@@ -72,14 +72,10 @@ gen docker "$JSON_MB" "$JSON"
 gen k8s-json "$POD_MB" "$POD"
 FORMATS_IN=$DIR/describe-${FORMATS_MB}M.txt
 gen describe-mixed "$FORMATS_MB" "$FORMATS_IN"
-# The YAML row: YAML_KIND when synth knows it, else its k8s-yaml kind.
+# The YAML row: must-gather-style YAML (the row) by default;
+# YAML_KIND=k8s-yaml for the plain kind.
 YAML=$DIR/$YAML_KIND-${YAML_MB}M.yaml
-if ! gen "$YAML_KIND" "$YAML_MB" "$YAML" 2>/dev/null; then
-    rm -f "$YAML"
-    YAML_KIND=k8s-yaml
-    YAML=$DIR/$YAML_KIND-${YAML_MB}M.yaml
-    gen "$YAML_KIND" "$YAML_MB" "$YAML"
-fi
+gen "$YAML_KIND" "$YAML_MB" "$YAML"
 # N different bundles in one directory (one seed each).
 BUNDLE_DIR=$DIR/bundles-${BUNDLES}x${BUNDLE_MB}M
 if [ ! -d "$BUNDLE_DIR" ]; then
