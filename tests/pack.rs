@@ -46,7 +46,8 @@ pub fn zip<N: AsRef<str>, D: AsRef<[u8]>>(files: &[(N, D)]) -> Vec<u8> {
 
 /// The local part of a zip as streaming writers make it: each member
 /// deflated with its sizes in a data descriptor after the data (flag bit
-/// 3), `signed` or not, and no central directory (as if cut off).
+/// 3), `signed` or not, and no central directory (as if cut off). A name
+/// ending in `/` is a directory entry.
 pub fn zip_streamed_without_directory<N: AsRef<str>, D: AsRef<[u8]>>(
     files: &[(N, D)],
     signed: bool,

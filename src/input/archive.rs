@@ -552,13 +552,15 @@ impl<'s> Walker<'s> {
                 Err(e) => break Some(e.to_string()),
             };
             seen += 1;
-            if file.is_dir() || file.is_symlink() {
-                continue;
-            }
-            count += 1;
-            let name = file.name_raw().to_vec();
-            let (size, packed) = (file.size(), file.compressed_size());
-            let flow = self.zip_member(path, &name, size, packed, &mut file, count, depth);
+            let flow = if file.is_dir() || file.is_symlink() {
+                Flow::Continue
+            } else {
+                count += 1;
+                let name = file.name_raw().to_vec();
+                let (size, packed) = (file.size(), file.compressed_size());
+                self.zip_member(path, &name, size, packed, &mut file, count, depth)
+            };
+            // Past the data (the member's drop), then past its descriptor.
             drop(file);
             match flow {
                 Flow::Stop => return Flow::Stop,
