@@ -240,6 +240,52 @@ fn a_zip_on_stdin_or_inside_gzip_is_spilled_within_the_member_limit() {
     assert!(run.stderr.contains("--max-member-size"), "{}", run.stderr);
 }
 
+/// Found by fuzzing: invalid UTF-8 before a record shifted its offset two
+/// bytes per bad byte (U+FFFD is three), past the end of a short input.
+/// Each record's offset is where its line starts in the file as given.
+#[test]
+fn offsets_stay_the_inputs_past_invalid_utf8() {
+    let dir = scratch("hostile-offsets-utf8");
+    let bad = [0x8du8; 40];
+    let yaml = [
+        &b"# \x8d garbage: "[..],
+        &bad,
+        b"\nstatus:\n  containerStatuses:\n  - name: app\n    state:\n      terminated:\n        exitCode: 137\n        reason: OOMKilled\n",
+    ]
+    .concat();
+    let json = [
+        &b"note "[..],
+        &bad,
+        b"\n\"State\": {\n    \"Status\": \"exited\",\n    \"ExitCode\": 137,   <--- this\n    \"OOMKilled\": true\n}\n",
+    ]
+    .concat();
+    for (name, data, format) in [
+        ("frag.yaml", yaml, "k8s-yaml"),
+        ("frag.json", json, "docker-inspect"),
+    ] {
+        let path = write(&dir, name, &data);
+        let run = exitparse(&["--input-format", format, &path], None);
+        let records = run.records();
+        assert!(!records.is_empty(), "{name}: {}", run.stderr);
+        for r in records {
+            let offset = r["source"]["offset"].as_u64().unwrap() as usize;
+            let line = r["source"]["line"].as_u64().unwrap() as usize;
+            assert!(
+                offset < data.len(),
+                "{name}: offset {offset} past {}",
+                data.len()
+            );
+            let starts = data
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'\n')
+                .map(|(i, _)| i + 1);
+            let line_start = std::iter::once(0).chain(starts).nth(line - 1).unwrap();
+            assert_eq!(offset, line_start, "{name}: offset of line {line}");
+        }
+    }
+}
+
 // ---- 2. No silent skip of a dump ------------------------------------------
 
 #[test]

@@ -220,7 +220,7 @@ fn with_fragments(parsed: Parsed, chunk: Chunk<'_>, json: bool) -> Parsed {
     if !parsed.observations.is_empty() || chunk.bytes.len() > FRAGMENT_MAX || (json && has_error) {
         return parsed;
     }
-    let text = String::from_utf8_lossy(chunk.bytes);
+    let text = text_keeping_offsets(chunk.bytes);
     if !fragment::has_state_keys(&text) || other_kind(&text) {
         return parsed;
     }
@@ -248,6 +248,21 @@ fn with_fragments(parsed: Parsed, chunk: Chunk<'_>, json: bool) -> Parsed {
         skipped: Vec::new(),
         found_dump: true,
     }
+}
+
+/// `bytes` as text of the same length: each byte of an invalid UTF-8
+/// sequence reads as `?`, so an offset into the text is an offset into the
+/// input (U+FFFD would take three bytes for one).
+pub fn text_keeping_offsets(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    std::borrow::Cow::Owned(text)
 }
 
 /// A `kind:` that is not a pod or a list: such objects give no record

@@ -104,7 +104,7 @@ pub fn fast_path_reads(body: &str) -> Result<(), &'static str> {
 }
 
 fn parse_with(chunk: Chunk<'_>, fast: bool) -> Parsed {
-    let text = String::from_utf8_lossy(chunk.bytes);
+    let text = super::text_keeping_offsets(chunk.bytes);
     let mut r = Reader {
         text: &text,
         first_offset: chunk.first_offset,
