@@ -284,7 +284,14 @@ impl<'s> Walker<'s> {
                 BufReader::with_capacity(64 * 1024, counted),
                 trailer.clone(),
             )),
-            Kind::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(counted)),
+            // A header may ask for a 4 GiB dictionary; xz -9 needs 65 MiB.
+            Kind::Xz => match liblzma::stream::Stream::new_auto_decoder(
+                XZ_MEMLIMIT,
+                liblzma::stream::CONCATENATED,
+            ) {
+                Ok(stream) => Box::new(liblzma::read::XzDecoder::new_stream(counted, stream)),
+                Err(e) => return self.io_problem(path, "reading xz stream", &e.into()),
+            },
             Kind::Zstd => match zstd::stream::read::Decoder::new(counted) {
                 Ok(d) => Box::new(d),
                 Err(e) => return self.io_problem(path, "reading zstd stream", &e),
@@ -824,6 +831,9 @@ fn damage(e: &io::Error) -> String {
     }
 }
 
+/// Memory an xz/lzma decoder may take: four times what `xz -9` needs.
+const XZ_MEMLIMIT: u64 = 256 << 20;
+
 /// The next member from its local header, its sizes taken from its data
 /// descriptor when they follow its data; `None` at the central directory.
 fn read_local_member<R: Read>(
@@ -856,5 +866,35 @@ mod tests {
         tar[257..262].copy_from_slice(b"ustar");
         assert_eq!(sniff(&tar), Some(Kind::Tar));
         assert_eq!(sniff(b"Name: x\n"), None);
+    }
+
+    /// Found by the archive_xz fuzzer: a legacy .lzma header asking for a
+    /// 4 GiB dictionary was allocated. Now the decoder's memory limit
+    /// refuses it with an error.
+    #[test]
+    fn an_lzma_header_asking_for_4_gib_is_refused() {
+        let mut data = vec![0x5d];
+        data.extend_from_slice(&u32::MAX.to_le_bytes()); // dictionary size
+        data.extend_from_slice(&u64::MAX.to_le_bytes()); // size unknown
+        data.extend_from_slice(&[0; 64]);
+        let limits = Limits {
+            member: 1 << 20,
+            archive: 8 << 20,
+            ratio: 1000,
+            depth: 4,
+            members: 1000,
+        };
+        let mut problems = Vec::new();
+        let mut sink = |found: Found| {
+            if let Found::Problem { message, .. } = found {
+                problems.push(message);
+            }
+            true
+        };
+        Walker::new(limits, false, &mut sink).top("x.lzma", Src::Slice(&data), Kind::Xz, false);
+        assert!(
+            problems.iter().any(|m| m.contains("memory limit")),
+            "{problems:?}"
+        );
     }
 }
