@@ -724,13 +724,7 @@ fn table_colours_only_on_a_terminal_without_no_color() {
 fn usage_examples_are_true() {
     let doc = std::fs::read_to_string(root().join("docs/usage.md")).unwrap();
     let mut checked = 0;
-    for block in doc.split("```console\n").skip(1) {
-        let Some((body, _)) = block.split_once("```") else {
-            continue;
-        };
-        let Some((command, want)) = body.split_once('\n') else {
-            continue;
-        };
+    for (command, want) in crate::util::console_blocks(&doc) {
         let Some(args) = command.strip_prefix("$ exitparse ") else {
             continue;
         };

@@ -518,13 +518,7 @@ fn strip_overstrike(s: &str) -> String {
 fn usage_terminal_examples_are_true() {
     let doc = std::fs::read_to_string(root().join("docs/usage.md")).unwrap();
     let mut checked = 0;
-    for block in doc.split("```console\n").skip(1) {
-        let Some((body, _)) = block.split_once("```") else {
-            continue;
-        };
-        let Some((command, want)) = body.split_once('\n') else {
-            continue;
-        };
+    for (command, want) in crate::util::console_blocks(&doc) {
         let Some(rest) = command.strip_prefix("$ COLUMNS=") else {
             continue;
         };

@@ -117,3 +117,11 @@ pub fn golden(suite: &str, name: &str, got: &str) {
         path.display()
     );
 }
+
+/// The ```console blocks of a document: (first line, the lines after it).
+pub fn console_blocks(doc: &str) -> impl Iterator<Item = (&str, &str)> {
+    doc.split("```console\n").skip(1).filter_map(|block| {
+        let (body, _) = block.split_once("```")?;
+        body.split_once('\n')
+    })
+}
