@@ -8,40 +8,13 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::dumps::{describe_pod as pod, describe_pods};
 use crate::pack::{gz, tar, xz, zip, zst};
 use crate::util::{exitparse, scratch};
 
-/// One `kubectl describe pod` block (current layout) whose container exits
-/// with `code`.
-fn pod(i: usize, code: i32) -> String {
-    format!(
-        "Name:             pod-{i}\n\
-         Namespace:        ns-{ns}\n\
-         Node:             worker-{ns}/10.0.0.{ns}\n\
-         Status:           Running\n\
-         Containers:\n  \
-         app:\n    \
-         Container ID:   containerd://{i:064x}\n    \
-         Image:          registry.example/app:{i}\n    \
-         State:          Waiting\n      \
-         Reason:       CrashLoopBackOff\n    \
-         Last State:     Terminated\n      \
-         Reason:       Error\n      \
-         Exit Code:    {code}\n      \
-         Started:      Tue, 04 Mar 2025 09:40:02 +0100\n      \
-         Finished:     Tue, 04 Mar 2025 09:41:10 +0100\n    \
-         Ready:          False\n    \
-         Restart Count:  {i}\n",
-        ns = i % 7
-    )
-}
-
-/// `n` pods as `kubectl describe pods` writes them (two blank lines apart).
+/// `n` describe pods from `first`, exiting 1, 137, 139, 0 and 143 in turn.
 fn describe(n: usize, first: usize) -> String {
-    (first..first + n)
-        .map(|i| pod(i, [1, 137, 139, 0, 143][i % 5]))
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    describe_pods(n, first, |i| [1, 137, 139, 0, 143][i % 5])
 }
 
 /// A `docker inspect` array of one exited container.

@@ -7,32 +7,13 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::dumps::{describe_pod as pod, describe_pods};
 use crate::pack::{self, gz, tar, zip};
 use crate::util::{Run, exitparse, scratch};
 
-/// One `kubectl describe pod` block whose container last exited `code`.
-fn pod(i: usize, code: i32) -> String {
-    format!(
-        "Name:             pod-{i}\n\
-         Namespace:        ns-{ns}\n\
-         Status:           Running\n\
-         Containers:\n  \
-         app:\n    \
-         Container ID:   containerd://{i:064x}\n    \
-         Image:          registry.example/app:{i}\n    \
-         State:          Waiting\n      \
-         Reason:       CrashLoopBackOff\n    \
-         Last State:     Terminated\n      \
-         Reason:       Error\n      \
-         Exit Code:    {code}\n    \
-         Ready:          False\n    \
-         Restart Count:  {i}\n\n\n",
-        ns = i % 7
-    )
-}
-
+/// `n` describe pods from `first`, each last exited 1.
 fn describe(n: usize, first: usize) -> String {
-    (first..first + n).map(|i| pod(i, 1)).collect()
+    describe_pods(n, first, |_| 1)
 }
 
 /// A docker inspect element whose container exited `code`, in one line.

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area. Each runs the real
 //! `exitparse` binary (see `util`).
 
+mod dumps;
 mod pack;
 #[allow(dead_code)]
 mod util;
