@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
-use super::{documents, fast_path_reads, parse, parse_full};
+use super::scan::reference::documents;
+use super::{fast_path_reads, parse, parse_full};
 use crate::format::{Chunk, Parsed};
 
 fn outcome(p: &Parsed) -> String {
