@@ -36,11 +36,12 @@ fn key_index(t: &str) -> Option<usize> {
     KEYS.iter().position(|k| *k == t)
 }
 
-/// `str::trim` of a line, bytewise while the ends are ASCII.
-fn trim_line(line: &str) -> &str {
+/// `str::trim` of a line that starts with `ind` spaces, bytewise while
+/// the ends are ASCII.
+fn trim_line(line: &str, ind: usize) -> &str {
     let b = line.as_bytes();
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-    let mut s = 0;
+    let mut s = ind;
     while s < b.len() && ws(b[s]) {
         s += 1;
     }
@@ -146,9 +147,9 @@ pub(super) fn documents(text: &str) -> Vec<DocSpan> {
             });
             start = end;
             clean = true;
-        } else if yamlish(line) {
+        } else if b[pos] == b' ' || yamlish(line) {
             let ind = b[pos..end].iter().take_while(|&&c| c == b' ').count();
-            scan.line(pos - start, ind, trim_line(line));
+            scan.line(pos - start, ind, trim_line(line, ind));
         } else {
             // Blanked later: a line of spaces, which no list sees.
             clean = false;

@@ -22,7 +22,12 @@ fn same_scan(text: &str, what: &str) {
     assert_eq!(got, refs, "{what}: document spans");
     for d in &spans {
         let raw = &text[d.start..d.end];
-        assert_eq!(d.clean, reference::clean(raw), "{what}: blanking at {}", d.start);
+        assert_eq!(
+            d.clean,
+            reference::clean(raw),
+            "{what}: blanking at {}",
+            d.start
+        );
         let body = if d.clean {
             raw.to_string()
         } else {
@@ -101,10 +106,37 @@ fn hand_cases_scan_the_same() {
 }
 
 const PIECES: &[&str] = &[
-    "\n", "\n", "\n", " ", " ", "  ", "    ", "\t", "\r", "\r\n", "- ", "-", "#", "x", "a: b",
-    "---", "--- ", "...", "items:", "containerStatuses:", "initContainerStatuses:",
-    "ephemeralContainerStatuses:", "name", ":", "\u{a0}", "\u{2003}", "\u{feff}", "é",
-    "$ kubectl get pod web -o yaml", "Name:  x", "k.v/x:",
+    "\n",
+    "\n",
+    "\n",
+    " ",
+    " ",
+    "  ",
+    "    ",
+    "\t",
+    "\r",
+    "\r\n",
+    "- ",
+    "-",
+    "#",
+    "x",
+    "a: b",
+    "---",
+    "--- ",
+    "...",
+    "items:",
+    "containerStatuses:",
+    "initContainerStatuses:",
+    "ephemeralContainerStatuses:",
+    "name",
+    ":",
+    "\u{a0}",
+    "\u{2003}",
+    "\u{feff}",
+    "é",
+    "$ kubectl get pod web -o yaml",
+    "Name:  x",
+    "k.v/x:",
 ];
 
 proptest! {
