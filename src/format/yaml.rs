@@ -750,10 +750,10 @@ pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
     for nl in memchr::memmem::find_iter(bytes, b"\n---") {
         let pos = nl + 1;
         // The line is `---` or `--- …`, before `\n`, `\r\n` or a final `\r`.
-        let sep = match &bytes[pos + 3..] {
-            [] | [b'\n' | b' ', ..] | [b'\r'] | [b'\r', b'\n', ..] => true,
-            _ => false,
-        };
+        let sep = matches!(
+            &bytes[pos + 3..],
+            [] | [b'\n' | b' ', ..] | [b'\r'] | [b'\r', b'\n', ..]
+        );
         if sep && pos - last >= min_piece {
             cuts.push(pos);
             last = pos;

@@ -4,7 +4,7 @@
 //! copies of it; and each fallback trigger really falls back.
 
 #[path = "../../../examples/synth/kubeyaml.rs"]
-mod kubeyaml;
+pub(super) mod kubeyaml;
 
 use std::path::{Path, PathBuf};
 

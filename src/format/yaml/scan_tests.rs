@@ -4,14 +4,12 @@
 //! that matter to it (separators, list keys, items, comments, tabs,
 //! carriage returns, Unicode spaces, a BOM, column-0 prose).
 
-#[path = "../../../examples/synth/kubeyaml.rs"]
-mod kubeyaml;
-
 use std::path::Path;
 
 use proptest::prelude::*;
 
 use super::boundaries;
+use super::fast_tests::kubeyaml;
 use super::scan::{documents, reference};
 
 /// Panics with `what` where the scanner and the reference passes differ.
