@@ -12,6 +12,9 @@
 mod fast;
 #[cfg(test)]
 mod fast_tests;
+mod scan;
+#[cfg(test)]
+mod scan_tests;
 
 use std::borrow::Cow;
 
@@ -113,8 +116,8 @@ fn parse_with(chunk: Chunk<'_>, fast: bool) -> Parsed {
         hint: None,
         fast,
     };
-    for (start, end) in documents(&text) {
-        r.document(start, end);
+    for d in scan::documents(&text) {
+        r.document(d);
     }
     let first_offset = chunk.first_offset;
     // The status printed last (init containers may be read after it).
@@ -161,26 +164,6 @@ struct Reader<'t> {
     fast: bool,
 }
 
-/// `[start, end)` of each document body, split at `---` and `...` lines.
-fn documents(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    // A UTF-8 BOM (Windows editors) is not part of the first key.
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut start = bom;
-    let mut pos = bom;
-    for line in text[bom..].split_inclusive('\n') {
-        let t = line.trim_end();
-        let sep = t == "---" || t.starts_with("--- ") || t == "...";
-        if sep {
-            out.push((start, pos));
-            start = pos + line.len();
-        }
-        pos += line.len();
-    }
-    out.push((start, text.len()));
-    out
-}
-
 /// A column-0 line that a YAML document could hold.
 fn yamlish(line: &str) -> bool {
     let Some(c) = line.chars().next() else {
@@ -211,7 +194,9 @@ fn yamlish(line: &str) -> bool {
 
 /// The item positions of every status list and `items:` list of one
 /// document, found once per document (a must-gather list holds thousands
-/// of pods; searching per pod would be quadratic).
+/// of pods; searching per pod would be quadratic). Found by
+/// [`scan::documents`] in its one pass over the text.
+#[derive(Debug, PartialEq)]
 struct Sections {
     init: Vec<(usize, Vec<usize>)>,
     containers: Vec<(usize, Vec<usize>)>,
@@ -220,59 +205,11 @@ struct Sections {
 }
 
 impl Sections {
-    fn new(body: &str) -> Sections {
-        Sections {
-            init: list_items(body, "initContainerStatuses"),
-            containers: list_items(body, "containerStatuses"),
-            ephemeral: list_items(body, "ephemeralContainerStatuses"),
-            items: list_items(body, "items"),
-        }
-    }
-
     /// The items of the first list of `lists` whose key is at or after `rel`.
     fn first_after(lists: &[(usize, Vec<usize>)], rel: usize) -> &[usize] {
         let i = lists.partition_point(|(k, _)| *k < rel);
         lists.get(i).map_or(&[], |(_, v)| v.as_slice())
     }
-}
-
-/// Positions (in `body`) of the `- ` items under every `key:` line, in
-/// document order, as `(key_line_pos, item_line_starts)`.
-fn list_items(body: &str, key: &str) -> Vec<(usize, Vec<usize>)> {
-    let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
-    // (indent of the key, indent of its items once known)
-    let mut open: Option<(usize, Option<usize>)> = None;
-    let mut pos = 0;
-    for line in body.split_inclusive('\n') {
-        let ind = line.len() - line.trim_start_matches(' ').len();
-        let t = line.trim();
-        if let Some((kind, items)) = open {
-            if !t.is_empty() && !t.starts_with('#') {
-                let item = t.starts_with("- ") || t == "-";
-                match items {
-                    None if item && ind >= kind => {
-                        open = Some((kind, Some(ind)));
-                        if let Some(last) = out.last_mut() {
-                            last.1.push(pos);
-                        }
-                    }
-                    Some(i) if item && ind == i => {
-                        if let Some(last) = out.last_mut() {
-                            last.1.push(pos);
-                        }
-                    }
-                    Some(i) if ind > i => {}
-                    _ => open = None,
-                }
-            }
-        }
-        if t.len() == key.len() + 1 && t.starts_with(key) && t.ends_with(':') {
-            out.push((pos, Vec::new()));
-            open = Some((ind, None));
-        }
-        pos += line.len();
-    }
-    out
 }
 
 impl Reader<'_> {
@@ -282,12 +219,18 @@ impl Reader<'_> {
         (line, self.first_offset + start as u64)
     }
 
-    fn document(&mut self, start: usize, end: usize) {
+    fn document(&mut self, d: scan::DocSpan) {
+        let scan::DocSpan {
+            start,
+            end,
+            clean,
+            secs,
+        } = d;
         let raw = &self.text[start..end];
         // Blank out text lines, keeping every byte position; built in one
         // pass (replacing in place would be quadratic).
         let mut body = Cow::Borrowed(raw);
-        if raw.split_inclusive('\n').any(|l| !yamlish(l)) {
+        if !clean {
             let mut owned = String::with_capacity(raw.len());
             for line in raw.split_inclusive('\n') {
                 if yamlish(line) {
@@ -314,7 +257,6 @@ impl Reader<'_> {
             .map_or(0, |i| i + 1)
             .max(start);
         let first = self.out.observations.len();
-        let secs = Sections::new(&body);
         let fast = if self.fast {
             fast::document(&body).ok()
         } else {
@@ -800,19 +742,22 @@ fn list_items_top(body: &str) -> Vec<usize> {
     out
 }
 
-/// Cut points: `---` lines at least `min_piece` apart.
+/// Cut points: `---` lines at least `min_piece` apart. Only lines that
+/// start with `---` are looked at, found with a substring search.
 pub fn boundaries(bytes: &[u8], min_piece: usize) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut last = 0;
-    let mut pos = 0;
-    for line in bytes.split_inclusive(|&b| b == b'\n') {
-        let t = line.strip_suffix(b"\n").unwrap_or(line);
-        let t = t.strip_suffix(b"\r").unwrap_or(t);
-        if (t == b"---" || t.starts_with(b"--- ")) && pos > 0 && pos - last >= min_piece {
+    for nl in memchr::memmem::find_iter(bytes, b"\n---") {
+        let pos = nl + 1;
+        // The line is `---` or `--- …`, before `\n`, `\r\n` or a final `\r`.
+        let sep = matches!(
+            &bytes[pos + 3..],
+            [] | [b'\n' | b' ', ..] | [b'\r'] | [b'\r', b'\n', ..]
+        );
+        if sep && pos - last >= min_piece {
             cuts.push(pos);
             last = pos;
         }
-        pos += line.len();
     }
     cuts
 }

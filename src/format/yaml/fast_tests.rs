@@ -4,13 +4,14 @@
 //! copies of it; and each fallback trigger really falls back.
 
 #[path = "../../../examples/synth/kubeyaml.rs"]
-mod kubeyaml;
+pub(super) mod kubeyaml;
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
-use super::{documents, fast_path_reads, parse, parse_full};
+use super::scan::reference::documents;
+use super::{fast_path_reads, parse, parse_full};
 use crate::format::{Chunk, Parsed};
 
 fn outcome(p: &Parsed) -> String {
