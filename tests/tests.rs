@@ -11,6 +11,7 @@ mod describe;
 mod engine;
 mod grammar;
 mod hostile;
+mod json_fast;
 mod kinds;
 mod listings;
 mod people;

@@ -25,6 +25,7 @@
 pub mod crictl;
 pub mod de;
 pub mod events;
+pub mod fast;
 pub mod hint;
 pub mod inspect;
 pub mod k8s;
@@ -265,7 +266,20 @@ enum Src<'x> {
 
 /// Parses one chunk.
 pub fn parse(chunk: Chunk<'_>) -> Parsed {
+    parse_with(chunk, true)
+}
+
+/// [`parse`] without the Pod/List fast path ([`fast`]): every such object
+/// read by serde. The fast path must give the same [`Parsed`]; tests
+/// compare the two.
+#[doc(hidden)]
+pub fn parse_reference(chunk: Chunk<'_>) -> Parsed {
+    parse_with(chunk, false)
+}
+
+fn parse_with(chunk: Chunk<'_>, fast: bool) -> Parsed {
     let mut r = Reader {
+        fast,
         b: chunk.bytes,
         base_offset: chunk.first_offset,
         lines: scan::Lines::new(chunk.first_line),
@@ -279,6 +293,8 @@ pub fn parse(chunk: Chunk<'_>) -> Parsed {
 }
 
 struct Reader<'b> {
+    /// Whether Pods and Lists take the [`fast`] path.
+    fast: bool,
     b: &'b [u8],
     base_offset: u64,
     lines: scan::Lines,
@@ -327,10 +343,65 @@ impl<'b> Reader<'b> {
 
     /// Reads the object at `pos`; returns where reading goes on.
     fn object(&mut self, pos: usize, top: bool) -> usize {
-        let b = self.b;
         if let Some(end) = self.inspect_fast(pos) {
             return end;
         }
+        if self.fast {
+            if let Some((t, end)) = fast::top(self.b, pos) {
+                self.fast_done(t, pos);
+                return end;
+            }
+        }
+        self.object_general(pos, top)
+    }
+
+    /// What [`Reader::dispatch`] does for a Pod or List the fast path read.
+    fn fast_done(&mut self, t: fast::Top<'b>, pos: usize) {
+        let first = self.out.observations.len();
+        let at = self.loc(pos);
+        self.out.found_dump = true;
+        match t {
+            fast::Top::Pod(p) => self.pod_records(&p.pod, &p.offsets, at),
+            fast::Top::List(items) => {
+                for item in items {
+                    match item {
+                        fast::Item::Pod(e, p) => {
+                            let first = self.out.observations.len();
+                            let at = self.loc(e);
+                            self.pod_records(&p.pod, &p.offsets, at);
+                            self.apply_hint(first);
+                        }
+                        fast::Item::Slow(e) => {
+                            self.object_general(e, false);
+                        }
+                    }
+                }
+            }
+        }
+        self.apply_hint(first);
+    }
+
+    /// The records of a Pod, each status placed at its element's line
+    /// (`offsets`, from [`status_offsets`]) or else at the pod's (`at`).
+    fn pod_records(
+        &mut self,
+        p: &k8s::Pod<'_>,
+        offsets: &[(ContainerType, Vec<usize>)],
+        at: (u64, u64),
+    ) {
+        let (b, base, lines) = (self.b, self.base_offset, &mut self.lines);
+        let mut locate = |kind: ContainerType, i: usize| {
+            let pos = *offsets.iter().find(|(k, _)| *k == kind)?.1.get(i)?;
+            let (line, start) = lines.locate(b, pos);
+            Some((line, base + start as u64))
+        };
+        let obs = k8s::pod(p, SourceFormat::K8sJson, at, &mut locate);
+        self.out.observations.extend(obs);
+    }
+
+    /// [`Reader::object`] without the Pod/List fast path.
+    fn object_general(&mut self, pos: usize, top: bool) -> usize {
+        let b = self.b;
         let mut stream = serde_json::Deserializer::from_slice(&b[pos..]).into_iter::<Any>();
         match stream.next() {
             Some(Ok(any)) => {
@@ -555,14 +626,7 @@ impl<'b> Reader<'b> {
                         Src::Bytes { start, .. } => status_offsets(self.b, start),
                         Src::Value(_) => Vec::new(),
                     };
-                    let (b, base, lines) = (self.b, self.base_offset, &mut self.lines);
-                    let mut locate = |kind: ContainerType, i: usize| {
-                        let pos = *offsets.iter().find(|(k, _)| *k == kind)?.1.get(i)?;
-                        let (line, start) = lines.locate(b, pos);
-                        Some((line, base + start as u64))
-                    };
-                    let obs = k8s::pod(&p, SourceFormat::K8sJson, at, &mut locate);
-                    self.out.observations.extend(obs);
+                    self.pod_records(&p, &offsets, at);
                 }
             }
             Shape::BarePodStatus => {
