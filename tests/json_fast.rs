@@ -276,3 +276,55 @@ fn deep_nesting_is_left_to_serde() {
         assert_same(c.as_bytes(), &format!("typed depth {depth}"));
     }
 }
+
+/// A docker container with what the inspect hot path reads by hand: the
+/// state with a failing health check, labels, a dockershim name.
+const DOCKER: &str = r#"[
+    {
+        "Id": "4f1c",
+        "Created": "2024-01-01T00:00:00Z",
+        "State": {"Status": "running", "Running": true, "Paused": false, "Restarting": false, "OOMKilled": false, "Dead": false, "Pid": 12, "ExitCode": 0, "Error": "", "StartedAt": "2024-01-01T00:00:01.5Z", "FinishedAt": "0001-01-01T00:00:00Z",
+                  "Health": {"Status": "unhealthy", "FailingStreak": 3, "Log": [{"Start": "x", "ExitCode": 0, "Output": "ok"}, {"ExitCode": 7, "Output": "\ncurl: (7) refused \u00e9\n"}]}},
+        "Name": "/k8s_app_web-0_prod_0d3f_2",
+        "RestartCount": 1,
+        "Config": {"Env": ["A=1", "B=\"2\""], "Image": "nginx:1", "Labels": {"io.kubernetes.container.name": "app", "io.kubernetes.pod.name": "web-0", "annotation.io.kubernetes.container.restartCount": "2", "maintainer": "someone <a@b>"}},
+        "HostConfig": {"Memory": 0, "CpuShares": 2, "Binds": null},
+        "NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}}
+    }
+]
+"#;
+
+#[test]
+fn docker_state_and_labels_read_the_same() {
+    let p = json::parse(Chunk::whole(DOCKER.as_bytes()));
+    assert_eq!(p.observations.len(), 1);
+    assert_eq!(p.observations[0].restart_count, Some(2));
+    assert_same(DOCKER.as_bytes(), "docker");
+    assert!(fast::inspect::docker_state(br#"{"Status": "exited", "ExitCode": 1}"#).is_some());
+    assert!(fast::inspect::docker_state(br#"{"Status": "exited", "Status": "x"}"#).is_none());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn damaged_docker_reads_the_same(edits in proptest::collection::vec(edit(), 1..4)) {
+        let mut b = DOCKER.as_bytes().to_vec();
+        for e in &edits {
+            b = apply(b, e);
+        }
+        let (fast, reference) = both(&b);
+        prop_assert!(fast == reference, "fast path differs after {edits:?}\n--- fast\n{fast}\n--- serde\n{reference}");
+    }
+
+    #[test]
+    fn damaged_synthesized_inspect_reads_the_same(kind in 0..3usize, seed in 0..1000u64, edits in proptest::collection::vec(edit(), 1..3)) {
+        let k = dumps::Kind::from_name(["docker", "podman", "crictl"][kind]).unwrap();
+        let mut b = dumps::dump_vec(k, 6 << 10, seed);
+        for e in &edits {
+            b = apply(b, e);
+        }
+        let (fast, reference) = both(&b);
+        prop_assert!(fast == reference, "fast path differs after {edits:?}");
+    }
+}

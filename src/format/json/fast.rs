@@ -16,6 +16,8 @@
 //! produces the diagnostics. Values of odd types are handed to serde one by
 //! one (the slice only), so they read exactly as before.
 
+pub mod inspect;
+
 use std::borrow::Cow;
 
 use serde::Deserialize;

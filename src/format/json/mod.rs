@@ -423,22 +423,27 @@ impl<'b> Reader<'b> {
     /// reports broken JSON.
     fn inspect_fast(&mut self, pos: usize) -> Option<usize> {
         let b = self.b;
+        let fast = self.fast;
         let mut any = Any::default();
         let mut ok = true;
         let end = scan::walk_object(b, pos, |key, vs, ve| {
             let v = &b[vs..ve];
             match key {
                 b"State" if v.first() == Some(&b'{') => {
-                    any.docker_state = ObjOrStr::Obj(read(v, &mut ok));
+                    let st = fast.then(|| fast::inspect::docker_state(v)).flatten();
+                    any.docker_state = ObjOrStr::Obj(st.unwrap_or_else(|| read(v, &mut ok)));
                 }
                 b"State" | b"apiVersion" | b"kind" | b"items" | b"status" | b"info"
                 | b"metadata" | b"spec" => return false,
-                b"Id" => any.id = read(v, &mut ok),
-                b"Name" => any.name = read(v, &mut ok),
-                b"RestartCount" => any.docker_restart_count = read(v, &mut ok),
-                b"Config" => any.config = read_config(b, vs, ve, &mut ok),
-                b"ImageName" => any.image_name = read(v, &mut ok),
-                b"IsInfra" => any.is_infra = read(v, &mut ok),
+                b"Id" => any.id = read_str(v, fast, &mut ok),
+                b"Name" => any.name = read_str(v, fast, &mut ok),
+                b"RestartCount" => any.docker_restart_count = read_int(v, fast, &mut ok),
+                b"Config" => any.config = read_config(b, vs, ve, fast, &mut ok),
+                b"ImageName" => any.image_name = read_str(v, fast, &mut ok),
+                b"IsInfra" => {
+                    let flag = fast.then(|| fast::inspect::bool_value(v)).flatten();
+                    any.is_infra = flag.unwrap_or_else(|| read(v, &mut ok));
+                }
                 _ => {}
             }
             ok
@@ -777,6 +782,23 @@ fn read<'a, T: Deserialize<'a> + Default>(v: &'a [u8], ok: &mut bool) -> T {
     })
 }
 
+/// [`read`] of a `Str`, by the [`fast`] cursor when `fast` (serde where
+/// it must).
+fn read_str<'a>(v: &'a [u8], fast: bool, ok: &mut bool) -> Str<'a> {
+    match fast.then(|| fast::inspect::str_value(v)).flatten() {
+        Some(s) => s,
+        None => read(v, ok),
+    }
+}
+
+/// [`read`] of an `Int`, as [`read_str`].
+fn read_int(v: &[u8], fast: bool, ok: &mut bool) -> Int {
+    match fast.then(|| fast::inspect::int_value(v)).flatten() {
+        Some(n) => n,
+        None => read(v, ok),
+    }
+}
+
 /// `Config` (`b[vs..ve]`) for the hot path. Only `Image` and `Labels` are
 /// read, yet serde would decode every string of `Env`, `Cmd`,
 /// `Healthcheck` … just to ignore them (~12% of a docker inspect run);
@@ -784,7 +806,13 @@ fn read<'a, T: Deserialize<'a> + Default>(v: &'a [u8], ok: &mut bool) -> T {
 /// members are. An escaped key or a repeated `Image`/`Labels` (which serde
 /// would match or reject differently) falls back to serde on the whole
 /// value, so those read exactly as before.
-fn read_config<'a>(b: &'a [u8], vs: usize, ve: usize, ok: &mut bool) -> Obj<Config<'a>> {
+fn read_config<'a>(
+    b: &'a [u8],
+    vs: usize,
+    ve: usize,
+    fast: bool,
+    ok: &mut bool,
+) -> Obj<Config<'a>> {
     if b[vs] != b'{' {
         return read(&b[vs..ve], ok);
     }
@@ -801,8 +829,8 @@ fn read_config<'a>(b: &'a [u8], vs: usize, ve: usize, ok: &mut bool) -> Obj<Conf
         return read(&b[vs..ve], ok);
     }
     Obj(Some(Config {
-        image: image.map(|v| read(v, ok)).unwrap_or_default(),
-        labels: labels.map(|v| read_labels(v, ok)).unwrap_or_default(),
+        image: image.map(|v| read_str(v, fast, ok)).unwrap_or_default(),
+        labels: labels.map(|v| read_labels(v, fast, ok)).unwrap_or_default(),
     }))
 }
 
@@ -810,7 +838,7 @@ fn read_config<'a>(b: &'a [u8], vs: usize, ve: usize, ok: &mut bool) -> Obj<Conf
 /// reading the six kubelet labels and passing over the image's own (often
 /// most of them) without decoding. Falls back to serde on the whole value
 /// for an escaped key or a repeated wanted one.
-fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
+fn read_labels<'a>(v: &'a [u8], fast: bool, ok: &mut bool) -> Obj<KubeLabels<'a>> {
     if v.first() != Some(&b'{') {
         return read(v, ok);
     }
@@ -831,7 +859,8 @@ fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
     if end != Some(v.len()) {
         return read(v, ok);
     }
-    let mut str_at = |i: usize| -> Str<'a> { slots[i].map(|v| read(v, ok)).unwrap_or_default() };
+    let mut str_at =
+        |i: usize| -> Str<'a> { slots[i].map(|v| read_str(v, fast, ok)).unwrap_or_default() };
     let (container_name, pod_name, pod_namespace, docker_type) =
         (str_at(0), str_at(1), str_at(2), str_at(3));
     Obj(Some(KubeLabels {
@@ -840,8 +869,8 @@ fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
         pod_namespace,
         docker_type,
         pod_uid: str_at(6),
-        docker_restart_count: slots[4].map(|v| read(v, ok)).unwrap_or_default(),
-        restart_count: slots[5].map(|v| read(v, ok)).unwrap_or_default(),
+        docker_restart_count: slots[4].map(|v| read_int(v, fast, ok)).unwrap_or_default(),
+        restart_count: slots[5].map(|v| read_int(v, fast, ok)).unwrap_or_default(),
     }))
 }
 
