@@ -13,7 +13,6 @@ use exitparse::format::json;
 use exitparse::format::json::fast;
 use proptest::prelude::*;
 
-#[allow(dead_code)]
 #[path = "../examples/synth/dumps.rs"]
 mod dumps;
 

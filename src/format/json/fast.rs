@@ -40,7 +40,9 @@ pub struct FastPod<'b> {
     pub offsets: Vec<(ContainerType, Vec<usize>)>,
 }
 
-/// One element of a List's `items`.
+/// One element of a List's `items`. Nearly all are pods: boxing them to
+/// shrink the rare `Slow` would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
 pub enum Item<'b> {
     /// A core `v1` Pod read here, starting at the offset.
     Pod(usize, FastPod<'b>),
@@ -49,7 +51,9 @@ pub enum Item<'b> {
     Slow(usize),
 }
 
-/// A top-level object the fast path read in full.
+/// A top-level object the fast path read in full (one per object, moved
+/// once: not worth a box).
+#[allow(clippy::large_enum_variant)]
 pub enum Top<'b> {
     Pod(FastPod<'b>),
     /// A `List`/`PodList`: its items, in order.
