@@ -366,7 +366,14 @@ fn fields<'b>(
 ) -> Option<()> {
     debug_assert!(names.len() <= 64);
     let mut seen = 0u64;
-    c.members(|c, key| match names.iter().position(|n| *n == key) {
+    // Length and first byte before the bytes: most keys are not wanted,
+    // and a slice comparison of equal lengths is a `bcmp` call.
+    let wanted = |key: &[u8]| {
+        names
+            .iter()
+            .position(|n| n.len() == key.len() && n.first() == key.first() && *n == key)
+    };
+    c.members(|c, key| match wanted(key) {
         Some(k) => {
             if seen >> k & 1 != 0 {
                 return None;
