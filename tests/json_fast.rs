@@ -295,6 +295,15 @@ const DOCKER: &str = r#"[
 
 #[test]
 fn docker_state_and_labels_read_the_same() {
+    // A List holding containers too: its items left to the general path
+    // go through the inspect hot path as a top-level object would.
+    let element = DOCKER.trim().trim_start_matches('[').trim_end_matches(']');
+    let list = format!("{{\"kind\": \"List\", \"items\": [{element}, {POD}]}}");
+    let p = json::parse(Chunk::whole(list.as_bytes()));
+    assert_eq!(p.observations.len(), 5);
+    assert_same(list.as_bytes(), "List of a container and a pod");
+    let list = list.replacen("\"Name\":", "\"Name\": 1, \"Name\":", 1);
+    assert_same(list.as_bytes(), "List of a container with a repeated key");
     let p = json::parse(Chunk::whole(DOCKER.as_bytes()));
     assert_eq!(p.observations.len(), 1);
     assert_eq!(p.observations[0].restart_count, Some(2));

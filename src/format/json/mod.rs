@@ -371,8 +371,12 @@ impl<'b> Reader<'b> {
                             self.pod_records(&p.pod, &p.offsets, at);
                             self.apply_hint(first);
                         }
+                        // What `object` does, less the fast path that
+                        // already gave up on it.
                         fast::Item::Slow(e) => {
-                            self.object_general(e, false);
+                            if self.inspect_fast(e).is_none() {
+                                self.object_general(e, false);
+                            }
                         }
                     }
                 }
