@@ -7,6 +7,9 @@
 //! - `json_one_line/*`: a 64 MB docker inspect array on one line (`jq -c`),
 //!   which once took quadratic time (issue 14): same MB/s as the indented
 //!   array, or it has regressed;
+//! - `pod_json/*`: a `kubectl get pods -o json` List (64 MB), the JSON
+//!   parser alone on one core with its Pod/List fast path and without it
+//!   (`json::parse_reference`, the serde path the fast one must equal);
 //! - `read/*`: memory map versus plain read of the same file.
 //!
 //! `scripts/bench.sh` is the one-run comparison against grep/ripgrep/jq.
@@ -99,6 +102,28 @@ fn json(c: &mut Criterion) {
     parser_alone(c, "json", &path, Parser::Json);
 }
 
+/// `json::parse` or `json::parse_reference`.
+type JsonReader = fn(Chunk<'_>) -> format::Parsed;
+
+fn pod_json(c: &mut Criterion) {
+    let path = input(dumps::Kind::K8sJson, 64 * MB);
+    let bytes = std::fs::read(path).expect("bench input");
+    let mut g = c.benchmark_group("pod_json");
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    let readers: [(&str, JsonReader); 2] = [
+        ("fast-path-1-core", format::json::parse),
+        ("serde-path-1-core", format::json::parse_reference),
+    ];
+    for (name, read) in readers {
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(read(Chunk::whole(&bytes)).observations.len()))
+        });
+    }
+    g.finish();
+}
+
 fn json_one_line(c: &mut Criterion) {
     let pretty = input(dumps::Kind::Docker, 64 * MB);
     let path = pretty.with_file_name("docker-64M-one-line.json");
@@ -134,5 +159,5 @@ fn read(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, describe, json, json_one_line, read);
+criterion_group!(benches, describe, json, pod_json, json_one_line, read);
 criterion_main!(benches);

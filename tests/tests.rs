@@ -12,6 +12,7 @@ mod describe;
 mod engine;
 mod grammar;
 mod hostile;
+mod json_fast;
 mod kinds;
 mod listings;
 mod people;

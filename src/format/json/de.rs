@@ -431,17 +431,28 @@ fn utc_time(b: &[u8]) -> Option<Option<String>> {
     if y == 1 || (y == 1970 && mo == 1 && d == 1 && h == 0 && mi == 0 && sec == 0) {
         return Some(None);
     }
-    let mut out = String::with_capacity(30);
-    out.push_str(std::str::from_utf8(&b[..19]).ok()?);
-    use std::fmt::Write;
-    let _ = match nanos {
-        0 => Ok(()),
-        n if n % 1_000_000 == 0 => write!(out, ".{:03}", n / 1_000_000),
-        n if n % 1_000 == 0 => write!(out, ".{:06}", n / 1_000),
-        n => write!(out, ".{n:09}"),
+    // The first 19 bytes were checked to be ASCII digits and separators
+    // above; the fraction is written by hand (`write!` was most of this).
+    let mut out = Vec::with_capacity(30);
+    out.extend_from_slice(&b[..19]);
+    let (value, width) = match nanos {
+        0 => (0, 0),
+        n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+        n if n % 1_000 == 0 => (n / 1_000, 6),
+        n => (n, 9),
     };
-    out.push('Z');
-    Some(Some(out))
+    if width > 0 {
+        out.push(b'.');
+        let at = out.len();
+        out.resize(at + width, b'0');
+        let mut v = value;
+        for d in out[at..].iter_mut().rev() {
+            *d = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    }
+    out.push(b'Z');
+    String::from_utf8(out).ok().map(Some)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@
 pub mod crictl;
 pub mod de;
 pub mod events;
+pub mod fast;
 pub mod hint;
 pub mod inspect;
 pub mod k8s;
@@ -265,7 +266,20 @@ enum Src<'x> {
 
 /// Parses one chunk.
 pub fn parse(chunk: Chunk<'_>) -> Parsed {
+    parse_with(chunk, true)
+}
+
+/// [`parse`] without the Pod/List fast path ([`fast`]): every such object
+/// read by serde. The fast path must give the same [`Parsed`]; tests
+/// compare the two.
+#[doc(hidden)]
+pub fn parse_reference(chunk: Chunk<'_>) -> Parsed {
+    parse_with(chunk, false)
+}
+
+fn parse_with(chunk: Chunk<'_>, fast: bool) -> Parsed {
     let mut r = Reader {
+        fast,
         b: chunk.bytes,
         base_offset: chunk.first_offset,
         lines: scan::Lines::new(chunk.first_line),
@@ -279,6 +293,8 @@ pub fn parse(chunk: Chunk<'_>) -> Parsed {
 }
 
 struct Reader<'b> {
+    /// Whether Pods and Lists take the [`fast`] path.
+    fast: bool,
     b: &'b [u8],
     base_offset: u64,
     lines: scan::Lines,
@@ -327,10 +343,69 @@ impl<'b> Reader<'b> {
 
     /// Reads the object at `pos`; returns where reading goes on.
     fn object(&mut self, pos: usize, top: bool) -> usize {
-        let b = self.b;
         if let Some(end) = self.inspect_fast(pos) {
             return end;
         }
+        if self.fast {
+            if let Some((t, end)) = fast::top(self.b, pos) {
+                self.fast_done(t, pos);
+                return end;
+            }
+        }
+        self.object_general(pos, top)
+    }
+
+    /// What [`Reader::dispatch`] does for a Pod or List the fast path read.
+    fn fast_done(&mut self, t: fast::Top<'b>, pos: usize) {
+        let first = self.out.observations.len();
+        let at = self.loc(pos);
+        self.out.found_dump = true;
+        match t {
+            fast::Top::Pod(p) => self.pod_records(&p.pod, &p.offsets, at),
+            fast::Top::List(items) => {
+                for item in items {
+                    match item {
+                        fast::Item::Pod(e, p) => {
+                            let first = self.out.observations.len();
+                            let at = self.loc(e);
+                            self.pod_records(&p.pod, &p.offsets, at);
+                            self.apply_hint(first);
+                        }
+                        // What `object` does, less the fast path that
+                        // already gave up on it.
+                        fast::Item::Slow(e) => {
+                            if self.inspect_fast(e).is_none() {
+                                self.object_general(e, false);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.apply_hint(first);
+    }
+
+    /// The records of a Pod, each status placed at its element's line
+    /// (`offsets`, from [`status_offsets`]) or else at the pod's (`at`).
+    fn pod_records(
+        &mut self,
+        p: &k8s::Pod<'_>,
+        offsets: &[(ContainerType, Vec<usize>)],
+        at: (u64, u64),
+    ) {
+        let (b, base, lines) = (self.b, self.base_offset, &mut self.lines);
+        let mut locate = |kind: ContainerType, i: usize| {
+            let pos = *offsets.iter().find(|(k, _)| *k == kind)?.1.get(i)?;
+            let (line, start) = lines.locate(b, pos);
+            Some((line, base + start as u64))
+        };
+        let obs = k8s::pod(p, SourceFormat::K8sJson, at, &mut locate);
+        self.out.observations.extend(obs);
+    }
+
+    /// [`Reader::object`] without the Pod/List fast path.
+    fn object_general(&mut self, pos: usize, top: bool) -> usize {
+        let b = self.b;
         let mut stream = serde_json::Deserializer::from_slice(&b[pos..]).into_iter::<Any>();
         match stream.next() {
             Some(Ok(any)) => {
@@ -352,22 +427,27 @@ impl<'b> Reader<'b> {
     /// reports broken JSON.
     fn inspect_fast(&mut self, pos: usize) -> Option<usize> {
         let b = self.b;
+        let fast = self.fast;
         let mut any = Any::default();
         let mut ok = true;
         let end = scan::walk_object(b, pos, |key, vs, ve| {
             let v = &b[vs..ve];
             match key {
                 b"State" if v.first() == Some(&b'{') => {
-                    any.docker_state = ObjOrStr::Obj(read(v, &mut ok));
+                    let st = fast.then(|| fast::inspect::docker_state(v)).flatten();
+                    any.docker_state = ObjOrStr::Obj(st.unwrap_or_else(|| read(v, &mut ok)));
                 }
                 b"State" | b"apiVersion" | b"kind" | b"items" | b"status" | b"info"
                 | b"metadata" | b"spec" => return false,
-                b"Id" => any.id = read(v, &mut ok),
-                b"Name" => any.name = read(v, &mut ok),
-                b"RestartCount" => any.docker_restart_count = read(v, &mut ok),
-                b"Config" => any.config = read_config(b, vs, ve, &mut ok),
-                b"ImageName" => any.image_name = read(v, &mut ok),
-                b"IsInfra" => any.is_infra = read(v, &mut ok),
+                b"Id" => any.id = read_str(v, fast, &mut ok),
+                b"Name" => any.name = read_str(v, fast, &mut ok),
+                b"RestartCount" => any.docker_restart_count = read_int(v, fast, &mut ok),
+                b"Config" => any.config = read_config(b, vs, ve, fast, &mut ok),
+                b"ImageName" => any.image_name = read_str(v, fast, &mut ok),
+                b"IsInfra" => {
+                    let flag = fast.then(|| fast::inspect::bool_value(v)).flatten();
+                    any.is_infra = flag.unwrap_or_else(|| read(v, &mut ok));
+                }
                 _ => {}
             }
             ok
@@ -555,14 +635,7 @@ impl<'b> Reader<'b> {
                         Src::Bytes { start, .. } => status_offsets(self.b, start),
                         Src::Value(_) => Vec::new(),
                     };
-                    let (b, base, lines) = (self.b, self.base_offset, &mut self.lines);
-                    let mut locate = |kind: ContainerType, i: usize| {
-                        let pos = *offsets.iter().find(|(k, _)| *k == kind)?.1.get(i)?;
-                        let (line, start) = lines.locate(b, pos);
-                        Some((line, base + start as u64))
-                    };
-                    let obs = k8s::pod(&p, SourceFormat::K8sJson, at, &mut locate);
-                    self.out.observations.extend(obs);
+                    self.pod_records(&p, &offsets, at);
                 }
             }
             Shape::BarePodStatus => {
@@ -713,6 +786,23 @@ fn read<'a, T: Deserialize<'a> + Default>(v: &'a [u8], ok: &mut bool) -> T {
     })
 }
 
+/// [`read`] of a `Str`, by the [`fast`] cursor when `fast` (serde where
+/// it must).
+fn read_str<'a>(v: &'a [u8], fast: bool, ok: &mut bool) -> Str<'a> {
+    match fast.then(|| fast::inspect::str_value(v)).flatten() {
+        Some(s) => s,
+        None => read(v, ok),
+    }
+}
+
+/// [`read`] of an `Int`, as [`read_str`].
+fn read_int(v: &[u8], fast: bool, ok: &mut bool) -> Int {
+    match fast.then(|| fast::inspect::int_value(v)).flatten() {
+        Some(n) => n,
+        None => read(v, ok),
+    }
+}
+
 /// `Config` (`b[vs..ve]`) for the hot path. Only `Image` and `Labels` are
 /// read, yet serde would decode every string of `Env`, `Cmd`,
 /// `Healthcheck` … just to ignore them (~12% of a docker inspect run);
@@ -720,7 +810,13 @@ fn read<'a, T: Deserialize<'a> + Default>(v: &'a [u8], ok: &mut bool) -> T {
 /// members are. An escaped key or a repeated `Image`/`Labels` (which serde
 /// would match or reject differently) falls back to serde on the whole
 /// value, so those read exactly as before.
-fn read_config<'a>(b: &'a [u8], vs: usize, ve: usize, ok: &mut bool) -> Obj<Config<'a>> {
+fn read_config<'a>(
+    b: &'a [u8],
+    vs: usize,
+    ve: usize,
+    fast: bool,
+    ok: &mut bool,
+) -> Obj<Config<'a>> {
     if b[vs] != b'{' {
         return read(&b[vs..ve], ok);
     }
@@ -737,8 +833,8 @@ fn read_config<'a>(b: &'a [u8], vs: usize, ve: usize, ok: &mut bool) -> Obj<Conf
         return read(&b[vs..ve], ok);
     }
     Obj(Some(Config {
-        image: image.map(|v| read(v, ok)).unwrap_or_default(),
-        labels: labels.map(|v| read_labels(v, ok)).unwrap_or_default(),
+        image: image.map(|v| read_str(v, fast, ok)).unwrap_or_default(),
+        labels: labels.map(|v| read_labels(v, fast, ok)).unwrap_or_default(),
     }))
 }
 
@@ -746,7 +842,7 @@ fn read_config<'a>(b: &'a [u8], vs: usize, ve: usize, ok: &mut bool) -> Obj<Conf
 /// reading the six kubelet labels and passing over the image's own (often
 /// most of them) without decoding. Falls back to serde on the whole value
 /// for an escaped key or a repeated wanted one.
-fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
+fn read_labels<'a>(v: &'a [u8], fast: bool, ok: &mut bool) -> Obj<KubeLabels<'a>> {
     if v.first() != Some(&b'{') {
         return read(v, ok);
     }
@@ -767,7 +863,8 @@ fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
     if end != Some(v.len()) {
         return read(v, ok);
     }
-    let mut str_at = |i: usize| -> Str<'a> { slots[i].map(|v| read(v, ok)).unwrap_or_default() };
+    let mut str_at =
+        |i: usize| -> Str<'a> { slots[i].map(|v| read_str(v, fast, ok)).unwrap_or_default() };
     let (container_name, pod_name, pod_namespace, docker_type) =
         (str_at(0), str_at(1), str_at(2), str_at(3));
     Obj(Some(KubeLabels {
@@ -776,8 +873,8 @@ fn read_labels<'a>(v: &'a [u8], ok: &mut bool) -> Obj<KubeLabels<'a>> {
         pod_namespace,
         docker_type,
         pod_uid: str_at(6),
-        docker_restart_count: slots[4].map(|v| read(v, ok)).unwrap_or_default(),
-        restart_count: slots[5].map(|v| read(v, ok)).unwrap_or_default(),
+        docker_restart_count: slots[4].map(|v| read_int(v, fast, ok)).unwrap_or_default(),
+        restart_count: slots[5].map(|v| read_int(v, fast, ok)).unwrap_or_default(),
     }))
 }
 
