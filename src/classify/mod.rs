@@ -194,8 +194,7 @@ fn matches(
         let first_joined = obs.joined.first_event.unwrap_or(usize::MAX);
         for (i, e) in obs.events.iter().enumerate() {
             // The patterns are lowered when the rules load.
-            let lower = e.to_ascii_lowercase();
-            if !patterns.iter().any(|p| lower.contains(p.as_str())) {
+            if !patterns.iter().any(|p| contains_folded(e, p)) {
                 continue;
             }
             // An event from another file of the bundle is cited with its place.
@@ -446,10 +445,38 @@ pub fn ntstatus_fields(value: u32) -> String {
     format!("an NTSTATUS {severity} code of facility {facility:#x} not in exitparse's table")
 }
 
+/// Whether `hay` holds `lowered` (already ASCII-lowercase) with ASCII case
+/// ignored: `hay.to_ascii_lowercase().contains(lowered)` without lowering a
+/// copy of every event and message.
+pub(crate) fn contains_folded(hay: &str, lowered: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), lowered.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let upper = first.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(j) = memchr::memchr2(first, upper, &hay[from..=last_start]) {
+        let at = from + j;
+        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
 fn first_line(message: Option<&str>) -> String {
     let line = message
         .and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
         .unwrap_or("no message");
+    // 160 bytes hold at most 160 characters: nothing to cut, and no walk
+    // over the characters.
+    if line.len() <= 160 {
+        return line.to_string();
+    }
     match line.char_indices().nth(160) {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line.to_string(),

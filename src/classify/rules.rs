@@ -188,10 +188,9 @@ impl Rules {
 
     /// The hint for a message that names a well-known start problem.
     pub fn message_hint(&self, message: &str) -> Option<&str> {
-        let lower = message.to_ascii_lowercase();
         self.message_hints
             .iter()
-            .find(|m| lower.contains(m.contains.as_str()))
+            .find(|m| super::contains_folded(message, &m.contains))
             .map(|m| m.hint.as_str())
     }
 

@@ -428,4 +428,47 @@ mod joined {
         ok.logs = o.logs.clone();
         assert!(!classify(&ok).summary.contains("JVM"));
     }
+
+    /// `contains_folded` against lowering a copy, on generated text.
+    mod folded {
+        use super::super::contains_folded;
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    Just("OOM".to_string()),
+                    Just("oom-Kill".to_string()),
+                    Just("Liveness Probe failed".to_string()),
+                    Just("é".to_string()),
+                    Just(":".to_string()),
+                    "[a-zA-Z :-]{0,4}",
+                ],
+                0..6,
+            )
+            .prop_map(|p| p.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            #[test]
+            fn same_as_lowering(hay in text(), needle in text()) {
+                let needle = needle.to_ascii_lowercase();
+                prop_assert_eq!(
+                    contains_folded(&hay, &needle),
+                    hay.to_ascii_lowercase().contains(&needle)
+                );
+            }
+        }
+
+        #[test]
+        fn fixed_cases() {
+            assert!(contains_folded("Warning OOMKilling: x", "oomkilling:"));
+            assert!(contains_folded("anything", ""));
+            assert!(!contains_folded("", "a"));
+            assert!(!contains_folded("oo", "oom"));
+            assert!(contains_folded("xOOM", "oom"));
+            assert!(!contains_folded("Ä", "ä"));
+        }
+    }
 }
