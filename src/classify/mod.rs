@@ -187,14 +187,9 @@ fn matches(
     }
     let mut cited = Vec::new();
     if let Some(kind) = alt.event {
-        let patterns = match kind {
-            EventKind::Oom => &rules.events.oom,
-            EventKind::Probe => &rules.events.probe,
-        };
         let first_joined = obs.joined.first_event.unwrap_or(usize::MAX);
         for (i, e) in obs.events.iter().enumerate() {
-            // The patterns are lowered when the rules load.
-            if !patterns.iter().any(|p| contains_folded(e, p)) {
+            if !rules.event_is(kind, e) {
                 continue;
             }
             // An event from another file of the bundle is cited with its place.
@@ -390,18 +385,27 @@ impl Placeholders<'_> {
                 .unwrap_or_else(|| "unknown".to_string())
         };
         let nt = || self.code.and_then(|c| self.rules.ntstatus(c));
+        // The two that fill most summaries are written in place.
+        match name {
+            "what" => {
+                match &self.obs.container {
+                    Some(c) => {
+                        out.push_str("container ");
+                        out.push_str(c);
+                    }
+                    None => out.push_str("the container"),
+                }
+                return;
+            }
+            "reason" => {
+                let r = self.judged.state.reason.as_deref();
+                out.push_str(r.unwrap_or("no reason given"));
+                return;
+            }
+            _ => {}
+        }
         let text = match name {
-            "what" => match &self.obs.container {
-                Some(c) => format!("container {c}"),
-                None => "the container".to_string(),
-            },
             "code" => code(),
-            "reason" => self
-                .judged
-                .state
-                .reason
-                .clone()
-                .unwrap_or_else(|| "no reason given".to_string()),
             "pod_reason" => self.obs.pod_reason.clone().unwrap_or_default(),
             "message" => first_line(self.judged.state.message.as_deref()),
             "signal" => self.signal.unwrap_or("an unknown signal").to_string(),
@@ -443,29 +447,6 @@ pub fn ntstatus_fields(value: u32) -> String {
     };
     let facility = (value >> 16) & 0x0FFF;
     format!("an NTSTATUS {severity} code of facility {facility:#x} not in exitparse's table")
-}
-
-/// Whether `hay` holds `lowered` (already ASCII-lowercase) with ASCII case
-/// ignored: `hay.to_ascii_lowercase().contains(lowered)` without lowering a
-/// copy of every event and message.
-pub(crate) fn contains_folded(hay: &str, lowered: &str) -> bool {
-    let (hay, needle) = (hay.as_bytes(), lowered.as_bytes());
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
-        return false;
-    };
-    let upper = first.to_ascii_uppercase();
-    let mut from = 0;
-    while let Some(j) = memchr::memchr2(first, upper, &hay[from..=last_start]) {
-        let at = from + j;
-        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
-            return true;
-        }
-        from = at + 1;
-    }
-    false
 }
 
 fn first_line(message: Option<&str>) -> String {

@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use serde::Deserialize;
 
 use super::Severity;
@@ -134,6 +135,41 @@ pub fn rules() -> &'static Rules {
     RULES.get_or_init(|| load().unwrap_or_else(|e| panic!("grammar/rules are invalid: {e}")))
 }
 
+/// The case-insensitive substring sets of the rules, each one automaton
+/// built once: every event of every container and every judged message is
+/// matched against them, which lowered a copy of the text per comparison
+/// before.
+struct Matchers {
+    oom: AhoCorasick,
+    probe: AhoCorasick,
+    /// Pattern `i` is `message_hints[i].contains`.
+    hints: AhoCorasick,
+}
+
+fn matchers() -> &'static Matchers {
+    static MATCHERS: OnceLock<Matchers> = OnceLock::new();
+    MATCHERS.get_or_init(|| {
+        let r = rules();
+        let build = |patterns: Vec<&str>| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(patterns)
+                // A few short literals from the compiled-in rules.
+                .expect("classification patterns compile")
+        };
+        Matchers {
+            oom: build(r.events.oom.iter().map(String::as_str).collect()),
+            probe: build(r.events.probe.iter().map(String::as_str).collect()),
+            hints: build(
+                r.message_hints
+                    .iter()
+                    .map(|h| h.contains.as_str())
+                    .collect(),
+            ),
+        }
+    })
+}
+
 fn load() -> Result<Rules, toml::de::Error> {
     let mut rules: Rules = toml::from_str(CATEGORIES)?;
     rules.signals = toml::from_str::<SignalFile>(SIGNALS)?.signal;
@@ -186,12 +222,26 @@ impl Rules {
         self.ntstatus.iter().find(|s| s.hex == unsigned)
     }
 
-    /// The hint for a message that names a well-known start problem.
+    /// The hint for a message that names a well-known start problem: the
+    /// first hint in file order whose text the message holds.
     pub fn message_hint(&self, message: &str) -> Option<&str> {
-        self.message_hints
-            .iter()
-            .find(|m| super::contains_folded(message, &m.contains))
-            .map(|m| m.hint.as_str())
+        // The automata are built from the one rule set there is.
+        debug_assert!(std::ptr::eq(self, rules()));
+        let first = matchers()
+            .hints
+            .find_overlapping_iter(message)
+            .map(|m| m.pattern().as_usize())
+            .min()?;
+        Some(self.message_hints[first].hint.as_str())
+    }
+
+    /// Whether an event (`Reason: message`) holds one of `kind`'s patterns.
+    pub fn event_is(&self, kind: EventKind, event: &str) -> bool {
+        let m = matchers();
+        match kind {
+            EventKind::Oom => m.oom.is_match(event),
+            EventKind::Probe => m.probe.is_match(event),
+        }
     }
 
     /// The extra hint for a well-known application exit code.

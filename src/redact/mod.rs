@@ -14,7 +14,7 @@ pub mod rules;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
 use crate::cli::RunArgs;
 use crate::model::{Logs, Observation, State};
@@ -118,11 +118,6 @@ impl Redactor {
         }
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            // Every event and message goes through this scan. A full DFA
-            // (a few hundred states here) with a 256-wide table is one
-            // load per byte: no failure transitions, no byte-class lookup.
-            .kind(Some(AhoCorasickKind::DFA))
-            .byte_classes(false)
             .build(&triggers)
             // Plain literals well under any size limit: cannot fail.
             .expect("redaction triggers compile");
