@@ -156,14 +156,20 @@ pub fn field(line: &[u8]) -> Option<Field<'_>> {
     // `key` then `":"`: a byte that is not a key char ends the key, and
     // only a colon may end it; two spaces (tabwriter padding) end the line's
     // chance of being a field.
-    let mut prev = first;
-    let j = tail.iter().position(|&b| {
-        let stop = !key_char(b) || (b == b' ' && prev == b' ');
-        prev = b;
-        stop
-    })?;
-    if tail[j] != b':' {
-        return None;
+    let mut j = 0;
+    loop {
+        let b = *tail.get(j)?;
+        if b == b':' {
+            break;
+        }
+        if b == b' ' {
+            if tail.get(j + 1) == Some(&b' ') {
+                return None;
+            }
+        } else if !key_char(b) {
+            return None;
+        }
+        j += 1;
     }
     let key = trim_end(&rest[..j + 1]);
     let after = &tail[j + 1..];
