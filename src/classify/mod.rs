@@ -187,15 +187,9 @@ fn matches(
     }
     let mut cited = Vec::new();
     if let Some(kind) = alt.event {
-        let patterns = match kind {
-            EventKind::Oom => &rules.events.oom,
-            EventKind::Probe => &rules.events.probe,
-        };
         let first_joined = obs.joined.first_event.unwrap_or(usize::MAX);
         for (i, e) in obs.events.iter().enumerate() {
-            // The patterns are lowered when the rules load.
-            let lower = e.to_ascii_lowercase();
-            if !patterns.iter().any(|p| lower.contains(p.as_str())) {
+            if !rules.event_is(kind, e) {
                 continue;
             }
             // An event from another file of the bundle is cited with its place.
@@ -391,18 +385,27 @@ impl Placeholders<'_> {
                 .unwrap_or_else(|| "unknown".to_string())
         };
         let nt = || self.code.and_then(|c| self.rules.ntstatus(c));
+        // The two that fill most summaries are written in place.
+        match name {
+            "what" => {
+                match &self.obs.container {
+                    Some(c) => {
+                        out.push_str("container ");
+                        out.push_str(c);
+                    }
+                    None => out.push_str("the container"),
+                }
+                return;
+            }
+            "reason" => {
+                let r = self.judged.state.reason.as_deref();
+                out.push_str(r.unwrap_or("no reason given"));
+                return;
+            }
+            _ => {}
+        }
         let text = match name {
-            "what" => match &self.obs.container {
-                Some(c) => format!("container {c}"),
-                None => "the container".to_string(),
-            },
             "code" => code(),
-            "reason" => self
-                .judged
-                .state
-                .reason
-                .clone()
-                .unwrap_or_else(|| "no reason given".to_string()),
             "pod_reason" => self.obs.pod_reason.clone().unwrap_or_default(),
             "message" => first_line(self.judged.state.message.as_deref()),
             "signal" => self.signal.unwrap_or("an unknown signal").to_string(),
@@ -450,6 +453,11 @@ fn first_line(message: Option<&str>) -> String {
     let line = message
         .and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
         .unwrap_or("no message");
+    // 160 bytes hold at most 160 characters: nothing to cut, and no walk
+    // over the characters.
+    if line.len() <= 160 {
+        return line.to_string();
+    }
     match line.char_indices().nth(160) {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line.to_string(),

@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use serde::Deserialize;
 
 use super::Severity;
@@ -134,6 +135,32 @@ pub fn rules() -> &'static Rules {
     RULES.get_or_init(|| load().unwrap_or_else(|e| panic!("grammar/rules are invalid: {e}")))
 }
 
+/// The event pattern sets of the rules, each one case-insensitive automaton
+/// built once: every event of every container is matched against them,
+/// which lowered a copy of the event for every event condition before.
+struct Matchers {
+    oom: AhoCorasick,
+    probe: AhoCorasick,
+}
+
+fn matchers() -> &'static Matchers {
+    static MATCHERS: OnceLock<Matchers> = OnceLock::new();
+    MATCHERS.get_or_init(|| {
+        let r = rules();
+        let build = |patterns: Vec<&str>| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(patterns)
+                // A few short literals from the compiled-in rules.
+                .expect("classification patterns compile")
+        };
+        Matchers {
+            oom: build(r.events.oom.iter().map(String::as_str).collect()),
+            probe: build(r.events.probe.iter().map(String::as_str).collect()),
+        }
+    })
+}
+
 fn load() -> Result<Rules, toml::de::Error> {
     let mut rules: Rules = toml::from_str(CATEGORIES)?;
     rules.signals = toml::from_str::<SignalFile>(SIGNALS)?.signal;
@@ -186,13 +213,25 @@ impl Rules {
         self.ntstatus.iter().find(|s| s.hex == unsigned)
     }
 
-    /// The hint for a message that names a well-known start problem.
+    /// The hint for a message that names a well-known start problem: the
+    /// first hint in file order whose text the message holds. (One lowered
+    /// copy and a substring search per hint: measured cheaper than an
+    /// automaton's overlapping scan on long termination messages.)
     pub fn message_hint(&self, message: &str) -> Option<&str> {
         let lower = message.to_ascii_lowercase();
         self.message_hints
             .iter()
             .find(|m| lower.contains(m.contains.as_str()))
             .map(|m| m.hint.as_str())
+    }
+
+    /// Whether an event (`Reason: message`) holds one of `kind`'s patterns.
+    pub fn event_is(&self, kind: EventKind, event: &str) -> bool {
+        let m = matchers();
+        match kind {
+            EventKind::Oom => m.oom.is_match(event),
+            EventKind::Probe => m.probe.is_match(event),
+        }
     }
 
     /// The extra hint for a well-known application exit code.

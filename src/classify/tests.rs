@@ -428,4 +428,70 @@ mod joined {
         ok.logs = o.logs.clone();
         assert!(!classify(&ok).summary.contains("JVM"));
     }
+
+    /// The rule automata against lowering a copy and searching each
+    /// pattern, on generated text.
+    mod folded {
+        use super::super::rules::{EventKind, rules};
+        use proptest::prelude::*;
+
+        fn lowered_any(hay: &str, patterns: &[String]) -> bool {
+            let lower = hay.to_ascii_lowercase();
+            patterns.iter().any(|p| lower.contains(p.as_str()))
+        }
+
+        fn text() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    Just("OOMKilling: ".to_string()),
+                    Just("oom-Kill".to_string()),
+                    Just("Liveness Probe failed".to_string()),
+                    Just("FAILED startup probe".to_string()),
+                    Just("exec format ERROR".to_string()),
+                    Just("no such file or directory".to_string()),
+                    Just("é".to_string()),
+                    "[a-zA-Z :-]{0,4}",
+                ],
+                0..6,
+            )
+            .prop_map(|p| p.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            #[test]
+            fn same_as_lowering(hay in text()) {
+                let r = rules();
+                prop_assert_eq!(r.event_is(EventKind::Oom, &hay), lowered_any(&hay, &r.events.oom));
+                prop_assert_eq!(
+                    r.event_is(EventKind::Probe, &hay),
+                    lowered_any(&hay, &r.events.probe)
+                );
+                let lower = hay.to_ascii_lowercase();
+                let want = r
+                    .message_hints
+                    .iter()
+                    .find(|m| lower.contains(m.contains.as_str()))
+                    .map(|m| m.hint.as_str());
+                prop_assert_eq!(r.message_hint(&hay), want);
+            }
+        }
+
+        #[test]
+        fn every_hint_is_found_in_any_case() {
+            let r = rules();
+            for (i, h) in r.message_hints.iter().enumerate() {
+                let loud = format!("xx {} yy", h.contains.to_ascii_uppercase());
+                let want = r
+                    .message_hints
+                    .iter()
+                    .find(|m| loud.to_ascii_lowercase().contains(m.contains.as_str()))
+                    .map(|m| m.hint.as_str());
+                assert_eq!(r.message_hint(&loud), want, "hint {i}");
+                assert!(want.is_some());
+            }
+            assert!(r.event_is(EventKind::Oom, "Warning OOMKILLING: x"));
+            assert!(!r.event_is(EventKind::Probe, "Readiness probe failed"));
+        }
+    }
 }

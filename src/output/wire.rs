@@ -218,50 +218,86 @@ fn needs_escape(word: u64) -> bool {
     control | zero_in(word ^ (ONES * b'"' as u64)) | zero_in(word ^ (ONES * b'\\' as u64)) != 0
 }
 
-/// A JSON string with serde_json's escapes; plain runs are copied 8 bytes
-/// at a time.
+/// Whether JSON writes `b` escaped: a control byte, `"` or `\\`.
+fn escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Bit `k` set where `block[k]` is [`escaped`]: SSE2 (baseline on x86-64),
+/// a handful of instructions for 16 bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn escape_mask(block: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is baseline on x86_64; the load reads the 16 bytes of
+    // `block` and `loadu` takes any alignment.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast());
+        // `min(v, 0x1f) == v` is an unsigned `v <= 0x1f`.
+        let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32
+    }
+}
+
+/// Offset of the first [`escaped`] byte at or after `i`, or `bytes.len()`:
+/// 16 bytes at a time, then 8, then one by one.
+fn next_escape(bytes: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    while let Some(block) = bytes.get(i..i + 16) {
+        let m = escape_mask(block.try_into().expect("16 bytes"));
+        if m != 0 {
+            return i + m.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8)
+            && !needs_escape(u64::from_le_bytes(chunk.try_into().expect("8 bytes")))
+        {
+            i += 8;
+            continue;
+        }
+        if escaped(bytes[i]) {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// A JSON string with serde_json's escapes; plain runs are found 16 bytes
+/// at a time and copied whole.
 fn string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if i + 8 <= bytes.len() {
-            let chunk = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
-            if !needs_escape(chunk) {
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes[i];
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            0x0C => b"\\f",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1F => &[],
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
+    loop {
+        let i = next_escape(bytes, start);
         out.extend_from_slice(&bytes[start..i]);
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[(b >> 4) as usize]);
-            out.push(HEX[(b & 0xF) as usize]);
-        } else {
-            out.extend_from_slice(escape);
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0C => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xF) as usize]);
+            }
         }
-        i += 1;
-        start = i;
+        start = i + 1;
     }
-    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 
@@ -289,6 +325,29 @@ mod tests {
         }
         let mixed = "say \"hi\"\\\n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f} ünïcødé 日本 🚀 end";
         assert_eq!(fast(mixed), serde(mixed));
+    }
+
+    #[test]
+    fn escapes_at_every_offset_of_the_blocks() {
+        // Every escaped byte and a few that are not, at each offset of two
+        // 16-byte blocks and the 8-byte and single-byte tails, between
+        // ASCII and non-ASCII filler.
+        let specials = [b'"', b'\\', b'\n', 0x00, 0x08, 0x1f, b' ', 0x7f, b'a'];
+        for fill in ["a", "é"] {
+            for len in 0..40 {
+                let base: String = fill.repeat(len);
+                let bytes = base.as_bytes();
+                for at in 0..=bytes.len() {
+                    if !base.is_char_boundary(at) {
+                        continue;
+                    }
+                    for &b in &specials {
+                        let s = format!("{}{}{}", &base[..at], b as char, &base[at..]);
+                        assert_eq!(fast(&s), serde(&s), "{fill} x{len}, {b:#x} at {at}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub mod rules;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored};
 
 use crate::cli::RunArgs;
 use crate::model::{Logs, Observation, State};
@@ -30,6 +32,9 @@ pub struct Redactor {
     /// Every rule's triggers; pattern `i` belongs to rule `owner[i]`.
     prefilter: AhoCorasick,
     owner: Vec<usize>,
+    /// The same triggers as a bare DFA, walked by [`Redactor::triggered`].
+    gate: DFA,
+    gate_start: StateID,
 }
 
 /// Values redacted, in total and per rule (indexed like [`Redactor::rules`]).
@@ -121,11 +126,41 @@ impl Redactor {
             .build(&triggers)
             // Plain literals well under any size limit: cannot fail.
             .expect("redaction triggers compile");
+        let gate = aho_corasick::dfa::Builder::new()
+            .ascii_case_insensitive(true)
+            .prefilter(false)
+            .build(&triggers)
+            .expect("redaction triggers compile");
+        let gate_start = gate
+            .start_state(Anchored::No)
+            .expect("a DFA built unanchored has an unanchored start");
         Redactor {
             rules,
             prefilter,
             owner,
+            gate,
+            gate_start,
         }
+    }
+
+    /// Whether `value` holds any rule's trigger: `prefilter.is_match` as a
+    /// bare loop over the DFA's transitions. The crate's search loop costs
+    /// about 16 instructions a byte here (case-insensitive triggers leave
+    /// it no prefilter); this one a third less, and every event and message
+    /// of every container goes through it.
+    fn triggered(&self, value: &str) -> bool {
+        let dfa = &self.gate;
+        let mut sid = self.gate_start;
+        if dfa.is_match(sid) {
+            return true;
+        }
+        for &b in value.as_bytes() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if dfa.is_special(sid) && dfa.is_match(sid) {
+                return true;
+            }
+        }
+        false
     }
 
     /// The built-in rules followed by those of `path`.
@@ -161,7 +196,7 @@ impl Redactor {
     pub fn text(&self, value: &str, tally: &mut Tally) -> Option<String> {
         // The common case: no trigger, one scan (the automaton's own
         // prefilter), no allocation.
-        if !self.prefilter.is_match(value) {
+        if !self.triggered(value) {
             return None;
         }
         let mut fired: Vec<usize> = Vec::new();

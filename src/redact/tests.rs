@@ -396,3 +396,56 @@ fn with_file_reports_the_path() {
     assert_eq!(r.rules().last().unwrap().id, "shop_key");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The bare DFA walk against the automaton's own search, on text built
+/// from the triggers (in any case, cut, glued) and noise.
+mod gate {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        let triggers: Vec<String> = builtin()
+            .rules()
+            .iter()
+            .flat_map(|r| r.triggers.iter().cloned())
+            .collect();
+        let piece = prop_oneof![
+            prop::sample::select(triggers.clone()),
+            prop::sample::select(triggers.clone()).prop_map(|t| t.to_ascii_uppercase()),
+            (prop::sample::select(triggers), any::<prop::sample::Index>()).prop_map(|(t, i)| {
+                let cut = i.index(t.len() + 1);
+                t[..cut].to_string()
+            }),
+            "[a-zA-Z0-9 :/@_.-]{0,6}",
+            Just("é".to_string()),
+        ];
+        prop::collection::vec(piece, 0..6).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn same_as_the_automaton(v in text()) {
+            let r = builtin();
+            prop_assert_eq!(r.triggered(&v), r.prefilter.is_match(&v));
+        }
+    }
+
+    #[test]
+    fn fixed_values() {
+        let r = builtin();
+        for v in [
+            "",
+            "x",
+            "PASS",
+            "pas",
+            "Bearer abc",
+            "no secrets here",
+            "a://b",
+            "ey",
+            "eyJ",
+        ] {
+            assert_eq!(r.triggered(v), r.prefilter.is_match(v), "{v:?}");
+        }
+    }
+}

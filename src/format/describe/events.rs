@@ -1,6 +1,8 @@
 //! The `Events:` table (grammar/kubectl-describe.abnf, "events"; facts:
 //! input-formats.md §1.8) and which container each event concerns.
 
+use std::sync::LazyLock;
+
 use memchr::memmem;
 use nom::bytes::complete::{tag, take_while1};
 use nom::{IResult, Parser};
@@ -292,7 +294,7 @@ pub fn targets(event: &Event, t: &Target<'_>, out: &mut Vec<usize>) {
         out.push(i);
         return;
     }
-    if let Some(image) = quoted_after(msg, b"image \"") {
+    if let Some(image) = quoted_image(msg) {
         out.extend((0..n).filter(|&i| t.images[i].map(str::as_bytes) == Some(image)));
         if !out.is_empty() {
             return;
@@ -322,8 +324,10 @@ pub fn targets(event: &Event, t: &Target<'_>, out: &mut Vec<usize>) {
 /// The container a message names: `container app`, `container: app`,
 /// `container=app`, `container "app"`.
 fn named_container(msg: &[u8], names: &[Option<&str>]) -> Option<usize> {
-    let finder = memmem::Finder::new(b"ontainer");
-    for at in finder.find_iter(msg) {
+    // Built once: a searcher per event cost more than the search.
+    static ONTAINER: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"ontainer"));
+    for at in ONTAINER.find_iter(msg) {
         if at == 0 || !matches!(msg[at - 1], b'c' | b'C') {
             continue;
         }
@@ -356,8 +360,11 @@ fn named_container(msg: &[u8], names: &[Option<&str>]) -> Option<usize> {
     None
 }
 
-fn quoted_after<'a>(msg: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let at = memmem::find(msg, prefix)? + prefix.len();
+/// The text between `image "` and the next quote.
+fn quoted_image(msg: &[u8]) -> Option<&[u8]> {
+    static IMAGE: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"image \""));
+    let at = IMAGE.find(msg)? + IMAGE.needle().len();
     let len = memchr::memchr(b'"', &msg[at..])?;
     Some(&msg[at..at + len])
 }

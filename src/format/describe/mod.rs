@@ -28,6 +28,8 @@ mod lines;
 mod pod;
 mod state;
 
+use std::sync::LazyLock;
+
 use memchr::{memchr, memmem};
 
 use self::container::{Container, ContainerKey, container_key};
@@ -527,7 +529,11 @@ impl<'a> Driver<'a> {
     /// describe field: a prompt, a command, a note. `kubectl describe pod
     /// NAME -n NS` (`command-hint`) names the pod that follows.
     fn junk_line(&mut self, line: &[u8]) {
-        if memmem::find(line, b"describe").is_none() {
+        // One searcher for the whole run: building one per line (what
+        // `memmem::find` does) cost ten times the search on these short lines.
+        static DESCRIBE: LazyLock<memmem::Finder<'static>> =
+            LazyLock::new(|| memmem::Finder::new(b"describe"));
+        if DESCRIBE.find(line).is_none() {
             return;
         }
         if let Some((pod, ns)) = command_hint(line) {
@@ -927,11 +933,21 @@ fn attribute_events(pod: &mut Pod) {
             pairs.extend(hits.iter().map(|&c| (e, c)));
         }
     }
-    for (e, c) in pairs {
+    // Pairs come in event order: an event's last container takes its text
+    // (the pod's list is dropped after this), the others get copies. Most
+    // events concern one container, so most texts are never copied.
+    for (i, &(e, c)) in pairs.iter().enumerate() {
         let list = &mut pod.containers[c].obs.events;
-        if list.len() < MAX_CONTAINER_EVENTS {
-            list.push(pod.events[e].text.clone());
+        if list.len() >= MAX_CONTAINER_EVENTS {
+            continue;
         }
+        let last_use = pairs.get(i + 1).is_none_or(|&(next, _)| next != e);
+        let text = if last_use {
+            std::mem::take(&mut pod.events[e].text)
+        } else {
+            pod.events[e].text.clone()
+        };
+        list.push(text);
     }
 }
 
@@ -950,12 +966,15 @@ fn redacted_name(line: &[u8]) -> Option<&[u8]> {
 
 /// A shell prompt or command line after a table, not a message line.
 fn looks_like_prompt(t: &[u8]) -> bool {
+    static KUBECTL: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"kubectl "));
     let t = trim_end(t);
     matches!(t.last(), Some(b'$' | b'#' | b'>' | b'%'))
-        || memmem::find(t, b"kubectl ").is_some()
-        || [&b"$ "[..], b"# ", b"> ", b"% "]
-            .iter()
-            .any(|p| memmem::find(&t[..t.len().min(80)], p).is_some())
+        || KUBECTL.find(t).is_some()
+        // `$ `, `# `, `> ` or `% ` in the first 80 bytes.
+        || t[..t.len().min(80)]
+            .windows(2)
+            .any(|w| w[1] == b' ' && matches!(w[0], b'$' | b'#' | b'>' | b'%'))
 }
 
 /// `command-hint = *VCHAR kubectl-word *( SP word ) SP "describe" SP ( "pod" / "pods" / "po" ) ["/" dns-label] *( SP word )`
