@@ -47,8 +47,6 @@ pub fn indent(input: &[u8]) -> IResult<&[u8], usize> {
 ///
 /// A key never holds two spaces in a row (that is tabwriter padding), so the
 /// scan stops there: rows such as `  Ready   True ` are rejected early.
-// The reference for `field`, which debug builds check against it.
-#[cfg_attr(not(debug_assertions), allow(dead_code))]
 pub fn key(input: &[u8]) -> IResult<&[u8], &[u8]> {
     if !input.first().is_some_and(u8::is_ascii_alphanumeric) {
         return Err(nom::Err::Error(nom::error::Error::new(
@@ -81,8 +79,6 @@ pub fn sep(input: &[u8]) -> IResult<&[u8], &[u8]> {
 }
 
 /// `value = *OCTET` (trailing SP/HTAB are tabwriter padding, not value)
-// The reference for `field`, which debug builds check against it.
-#[cfg_attr(not(debug_assertions), allow(dead_code))]
 pub fn value(input: &[u8]) -> IResult<&[u8], &[u8]> {
     Ok((&input[input.len()..], trim_end(input)))
 }
@@ -91,8 +87,6 @@ pub fn value(input: &[u8]) -> IResult<&[u8], &[u8]> {
 ///
 /// A colon followed by anything but a blank (`node.kubernetes.io/x:NoExecute`,
 /// `08:49:55`) is not a field separator, so such lines are not fields.
-// The reference for `field`, which debug builds check against it.
-#[cfg_attr(not(debug_assertions), allow(dead_code))]
 pub fn field_line(input: &[u8]) -> IResult<&[u8], Field<'_>> {
     let (rest, indent) = indent(input)?;
     let (rest, key) = key(rest)?;
@@ -139,51 +133,9 @@ pub fn container_name(input: &[u8]) -> IResult<&[u8], &[u8]> {
     Ok((&rest[rest.len()..], name))
 }
 
-/// Parses a whole line as a field, or `None`: [`field_line`] in plain code.
-///
-/// Every line of a describe dump goes through here, and the combinator
-/// version spends as much on its `IResult` plumbing (an indent pass, a key
-/// pass, a separator pass, a trim) as on the bytes. This reads the line once
-/// up to the colon; `field_line` stays the reference, and a proptest below
-/// checks the two agree on generated and damaged lines.
+/// Parses a whole line as a field, or `None`.
 pub fn field(line: &[u8]) -> Option<Field<'_>> {
-    let indent = spaces(line);
-    let rest = &line[indent..];
-    let (&first, tail) = rest.split_first()?;
-    if !first.is_ascii_alphanumeric() {
-        return None;
-    }
-    // `key` then `":"`: a byte that is not a key char ends the key, and
-    // only a colon may end it; two spaces (tabwriter padding) end the line's
-    // chance of being a field.
-    let mut j = 0;
-    loop {
-        let b = *tail.get(j)?;
-        if b == b':' {
-            break;
-        }
-        if b == b' ' {
-            if tail.get(j + 1) == Some(&b' ') {
-                return None;
-            }
-        } else if !key_char(b) {
-            return None;
-        }
-        j += 1;
-    }
-    let key = trim_end(&rest[..j + 1]);
-    let after = &tail[j + 1..];
-    let value = match after.first() {
-        None => after,
-        // `sep value`: the separator is all leading blanks, the value what
-        // is left without its padding.
-        Some(b' ' | b'\t') => trim(after),
-        Some(_) => return None,
-    };
-    let f = Some(Field { indent, key, value });
-    // Every test run (debug build) reads its fixtures through both.
-    debug_assert_eq!(f, field_line(line).ok().map(|(_, r)| r));
-    f
+    field_line(line).ok().map(|(_, f)| f)
 }
 
 /// Leading spaces of a line.
@@ -374,98 +326,6 @@ mod tests {
     fn field_line_value_keeps_colons() {
         let (_, f) = field_line(b"      Started:      Tue, 04 Mar 2025 09:40:02 +0100").unwrap();
         assert_eq!(f.value, b"Tue, 04 Mar 2025 09:40:02 +0100");
-    }
-
-    /// The plain-code reader against the nom production, on lines built
-    /// from describe's own pieces and on damaged copies of them.
-    mod field_equals_field_line {
-        use super::*;
-        use proptest::prelude::*;
-
-        fn piece() -> impl Strategy<Value = Vec<u8>> {
-            prop_oneof![
-                Just(b" ".to_vec()),
-                Just(b"  ".to_vec()),
-                Just(b"\t".to_vec()),
-                Just(b":".to_vec()),
-                Just(b": ".to_vec()),
-                Just(b"State".to_vec()),
-                Just(b"Last State".to_vec()),
-                Just(b"Exit Code".to_vec()),
-                Just(b"Image(s)".to_vec()),
-                Just(b"node.kubernetes.io/x".to_vec()),
-                Just(b"08:49:55".to_vec()),
-                Just(b"\r".to_vec()),
-                Just("\u{2588}".as_bytes().to_vec()),
-                prop::collection::vec(any::<u8>(), 0..4),
-                prop::collection::vec(prop::sample::select(b"aZ9 -_.():\t#".to_vec()), 0..6),
-            ]
-        }
-
-        fn line() -> impl Strategy<Value = Vec<u8>> {
-            prop::collection::vec(piece(), 0..8).prop_map(|p| p.concat())
-        }
-
-        fn reference(line: &[u8]) -> Option<Field<'_>> {
-            field_line(line).ok().map(|(_, f)| f)
-        }
-
-        proptest! {
-            #![proptest_config(ProptestConfig::with_cases(4000))]
-            #[test]
-            fn on_generated_lines(l in line()) {
-                prop_assert_eq!(field(&l), reference(&l));
-            }
-
-            #[test]
-            fn on_damaged_lines(
-                which in 0usize..8,
-                at in any::<prop::sample::Index>(),
-                byte in any::<u8>(),
-                cut in any::<bool>(),
-            ) {
-                let base: [&[u8]; 8] = [
-                    b"      Exit Code:    137",
-                    b"Name:\t\tweb-1",
-                    b"    Last State:     Terminated",
-                    b"IP:               ",
-                    b"Containers:",
-                    b"      Started:      Tue, 04 Mar 2025 09:40:02 +0100",
-                    b"  Ready   True ",
-                    b"    Image ID:  docker-pullable://x@sha256:00",
-                ];
-                let mut l = base[which].to_vec();
-                let i = at.index(l.len() + 1);
-                if cut {
-                    l.truncate(i);
-                } else if i < l.len() {
-                    l[i] = byte;
-                } else {
-                    l.push(byte);
-                }
-                prop_assert_eq!(field(&l), reference(&l));
-            }
-        }
-
-        #[test]
-        fn on_fixed_lines() {
-            for l in [
-                &b""[..],
-                b":",
-                b"a:",
-                b"a :",
-                b"a  :",
-                b"a:b",
-                b"a:\t",
-                b"a: ",
-                b" a: x ",
-                b"Name:\t\tweb-1",
-                b"a-b.c_d(e) f:  v",
-                b"                 node.kubernetes.io/unreachable:NoExecute",
-            ] {
-                assert_eq!(field(l), reference(l), "{:?}", String::from_utf8_lossy(l));
-            }
-        }
     }
 
     #[test]
