@@ -30,4 +30,6 @@ pub mod schema;
 pub mod shard;
 pub mod simd;
 pub mod term;
+#[cfg(test)]
+mod test_support;
 pub mod timefmt;

@@ -315,16 +315,15 @@ proptest::proptest! {
 }
 
 /// The previous logs of the public troubleshoot k3s bundle, when
-/// `/work/shared` is there (skipped otherwise).
+/// `../shared` is there (skipped otherwise).
 #[test]
 fn real_bundle_previous_logs() {
-    let path = std::path::Path::new(
-        "/work/shared/realworld/bundles/troubleshoot-k3s-support-bundle.tar.gz",
-    );
-    let Ok(file) = std::fs::File::open(path) else {
-        eprintln!("skipped: {} not found", path.display());
+    let Some(shared) = crate::test_support::shared() else {
+        eprintln!("skipped: ../shared not found");
         return;
     };
+    let path = shared.join("realworld/bundles/troubleshoot-k3s-support-bundle.tar.gz");
+    let file = std::fs::File::open(&path).expect("the k3s bundle in ../shared");
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut seen = std::collections::BTreeMap::new();
     for entry in archive.entries().unwrap() {

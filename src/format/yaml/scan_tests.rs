@@ -4,12 +4,10 @@
 //! that matter to it (separators, list keys, items, comments, tabs,
 //! carriage returns, Unicode spaces, a BOM, column-0 prose).
 
-use std::path::Path;
-
 use proptest::prelude::*;
 
 use super::boundaries;
-use super::fast_tests::kubeyaml;
+use super::fast_tests::{kubeyaml, yaml_test_files};
 use super::scan::{documents, reference};
 
 /// Panics with `what` where the scanner and the reference passes differ.
@@ -50,29 +48,9 @@ fn same_cuts(bytes: &[u8], what: &str) {
     }
 }
 
-fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            yaml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn fixtures_and_generated_corpus_scan_the_same() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    yaml_files(&root.join("fixtures"), &mut files);
-    yaml_files(&root.join("examples/bundle"), &mut files);
-    assert!(files.len() >= 10, "YAML fixtures not found");
-    yaml_files(Path::new("/work/shared/realworld/cases"), &mut files);
-    for f in &files {
+    for f in &yaml_test_files() {
         let bytes = std::fs::read(f).expect("read fixture");
         let text = crate::format::text_keeping_offsets(&bytes);
         same_scan(&text, &f.display().to_string());
