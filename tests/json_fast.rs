@@ -13,6 +13,8 @@ use exitparse::format::json;
 use exitparse::format::json::fast;
 use proptest::prelude::*;
 
+use crate::util::shared;
+
 #[path = "../examples/synth/dumps.rs"]
 mod dumps;
 
@@ -73,13 +75,12 @@ fn fixtures_and_test_data_read_the_same() {
 
 #[test]
 fn real_world_cases_read_the_same() {
-    let dir = Path::new("/work/shared/realworld/cases");
-    if !dir.exists() {
-        eprintln!("skipped: {} absent", dir.display());
+    let Some(shared) = shared() else {
+        eprintln!("skipped: ../shared not present");
         return;
-    }
+    };
     let mut all = Vec::new();
-    files(dir, &mut all);
+    files(&shared.join("realworld/cases"), &mut all);
     for p in &all {
         assert_same(&std::fs::read(p).unwrap(), &p.display().to_string());
     }

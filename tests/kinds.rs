@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::util::{exitparse, root, scratch};
+use crate::util::{exitparse, root, scratch, shared};
 
 /// `(namespace, pod, container)` of each record, in output order.
 type Ids = Vec<(String, String, String)>;
@@ -21,13 +21,6 @@ fn ids(records: &[serde_json::Value]) -> Ids {
         .iter()
         .map(|r| (s(r, "namespace"), s(r, "pod"), s(r, "container")))
         .collect()
-}
-
-fn shared() -> Option<PathBuf> {
-    let dir = std::env::var_os("EXITPARSE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared"));
-    dir.join("realworld").is_dir().then_some(dir)
 }
 
 /// The containers a bundle's `cluster-resources/pods/*.json` hold, read

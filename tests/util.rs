@@ -10,6 +10,16 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `../shared` beside the checkout (or `$EXITPARSE_SHARED`), when it is
+/// there: the real dumps some tests also read. Tests skip them without it;
+/// the project never depends on them.
+pub fn shared() -> Option<PathBuf> {
+    let dir = std::env::var_os("EXITPARSE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"));
+    dir.join("realworld").is_dir().then_some(dir)
+}
+
 /// A fresh scratch directory under `target/`, removed and recreated.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = root().join("target").join("test-scratch").join(name);
