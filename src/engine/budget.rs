@@ -34,6 +34,25 @@ impl Budget {
         }
     }
 
+    /// Charges `n` bytes (at most the whole budget) without waiting: for
+    /// what a walker must hand on whatever is in flight, so the next
+    /// [`acquire`](Self::acquire) waits for it instead.
+    pub fn charge_now(self: &Arc<Self>, n: u64) -> Charge {
+        let n = n.min(self.cap);
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.0 += n;
+        Charge {
+            budget: self.clone(),
+            bytes: n,
+        }
+    }
+
+    /// Whether `n` more bytes fit now.
+    pub fn fits(&self, n: u64) -> bool {
+        let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.1 || s.0 + n.min(self.cap) <= self.cap
+    }
+
     fn release(&self, n: u64) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.0 = s.0.saturating_sub(n);
