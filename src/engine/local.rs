@@ -250,18 +250,17 @@ impl Feeder {
             );
             return true;
         }
-        let last = render_held(
-            &self.shared.pool,
-            &self.shared.ctxs.plain,
-            finished.records,
-        );
+        let last = render_held(&self.shared.pool, &self.shared.ctxs.plain, finished.records);
         let steps = std::mem::take(&mut self.local.steps);
         // Charged without waiting: items after it may hold charges this
         // walker gives back only later; the next member waits instead.
         let size = last.rendered.len() as u64 + last.records.len() as u64 * RECORD_GUESS;
         let charge = self.budget.charge_now(size);
         self.tx
-            .send(Item::Joined(Box::new(Joined { steps, notes, last }), charge))
+            .send(Item::Joined(
+                Box::new(Joined { steps, notes, last }),
+                charge,
+            ))
             .is_ok()
     }
 }

@@ -591,7 +591,9 @@ impl Writer<'_> {
                 } else {
                     self.held.clone()
                 };
-                big(pool, &ctx, unit, plain, &mut |out, plain| self.emit(out, plain))?;
+                big(pool, &ctx, unit, plain, &mut |out, plain| {
+                    self.emit(out, plain)
+                })?;
             }
             Item::Open(path) => self.scopes.push(Open {
                 scope: bundle::Scope::new(path),
