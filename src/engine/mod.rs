@@ -23,8 +23,10 @@
 //! rendered, until the bundle ends, while the producer reads the bundle's
 //! evidence files (logs, node journals, events) into a small index; then
 //! the writer joins the two and writes the records in input order
-//! (`Item::Open`, `Item::Evidence`, `Item::Close`). `--no-joins` turns
-//! this off.
+//! (`Item::Open`, `Item::Evidence`, `Item::Close`). An archive's bundle
+//! is held and joined by the walker that reads it instead ([`local`]), so
+//! archives read side by side are joined side by side; the writer gets
+//! its records rendered (`Item::Joined`). `--no-joins` turns this off.
 
 mod budget;
 mod local;
