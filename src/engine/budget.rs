@@ -80,3 +80,43 @@ impl Drop for Charge {
         self.budget.release(self.bytes);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_charge_now_is_counted_and_given_back() {
+        let budget = Arc::new(Budget::new(100));
+        let member = budget.acquire(60);
+        assert!(budget.fits(40));
+        // Charged over the budget without waiting: the next one must wait.
+        let joined = budget.charge_now(70);
+        assert!(!budget.fits(1));
+        drop(member);
+        assert!(budget.fits(30), "70 of 100 still held");
+        assert!(!budget.fits(31));
+        drop(joined);
+        assert!(budget.fits(100));
+        // One charge larger than the whole budget is the whole budget.
+        assert_eq!(budget.charge_now(1000).bytes, 100);
+        assert!(budget.fits(100), "given back when dropped");
+    }
+
+    #[test]
+    fn a_waiting_acquire_goes_once_room_is_made_or_the_budget_closes() {
+        let budget = Arc::new(Budget::new(10));
+        let held = budget.charge_now(10);
+        let waiter = {
+            let budget = budget.clone();
+            std::thread::spawn(move || budget.acquire(5).bytes)
+        };
+        drop(held);
+        assert_eq!(waiter.join().unwrap(), 5);
+        let full = budget.acquire(10);
+        budget.close();
+        assert!(budget.fits(10), "a closed budget lets everything through");
+        assert_eq!(budget.acquire(10).bytes, 10);
+        drop(full);
+    }
+}
