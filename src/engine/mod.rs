@@ -188,15 +188,20 @@ pub fn run_redacted(
 
     let shard = args.shard;
     let budget = Arc::new(Budget::new(BUDGET));
+    // Walkers beyond the cores add no speed (a walker alone hands its
+    // members to the parse pool), only bundles held at once: each walker
+    // holds its archive's records until the archive's joins.
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let walkers = if jobs == 0 { 0 } else { jobs.min(cores) };
     let inflate = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        .num_threads(walkers)
         .thread_name(|i| format!("exitparse-inflate-{i}"))
         // Nested archives recurse a few frames per level, up to
         // `archive::DEPTH_CAP` levels; room to spare, touched only as deep
         // as an input really goes.
         .stack_size(INPUT_STACK)
         .build()
-        .map_err(|e| io::Error::other(format!("starting {jobs} inflate threads: {e}")))?;
+        .map_err(|e| io::Error::other(format!("starting {walkers} inflate threads: {e}")))?;
     let shared = Arc::new(Shared {
         ctxs: Ctxs {
             plain: ctx.clone(),
@@ -282,7 +287,8 @@ struct Shared {
     ctxs: Ctxs,
     /// Parses inputs (`--jobs` threads).
     pool: Arc<ThreadPool>,
-    /// Inflates archives, one walker per archive (`--jobs` threads).
+    /// Inflates archives, one walker per archive (`--jobs` threads, at most
+    /// one per core).
     inflate: ThreadPool,
     limits: Limits,
     /// Walkers inflating now.
