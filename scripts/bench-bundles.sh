@@ -42,18 +42,22 @@ run() { # LABEL PATH ARGS...
     shift 2
     local out
     out=$(secs "$EXITPARSE" --no-progress "$@" "$path")
-    local secs=${out% *} kb=${out#* }
+    local secs kb
+    read -r secs kb _ <<<"$out"
     local bytes
     bytes=$(du -sb "$path" | cut -f1)
     awk -v l="$label" -v s="$secs" -v k="$kb" -v b="$bytes" \
         'BEGIN { printf "  %-10s %7.2f s  %7.0f MB/s  peak RSS %6.0f MB\n", l, s, (b / 1048576) / (s > 0 ? s : 0.01), k / 1024 }'
 }
 
-secs() { # COMMAND...: wall seconds and peak RSS (KB) of one run, "S KB"
+secs() { # COMMAND...: wall seconds, peak RSS (KB) and CPU seconds (user
+    # + sys) of one run, "S KB CPU"; CPU is the figure to compare on a
+    # machine others share (wall time there is mostly the load).
     local t
     t=$(mktemp)
     # exitparse exits 1 when an input had a problem: still a measurement.
-    /usr/bin/time -o "$t" -f '%e %M' "$@" >/dev/null 2>/dev/null || true
+    /usr/bin/time -o "$t" -f '%e %M %U %S' "$@" >/dev/null 2>/dev/null || true
+    awk '{ $3 = $3 + $4; NF = 3; print }' "$t" > "$t.cpu" && mv "$t.cpu" "$t"
     tail -1 "$t"
     rm -f "$t"
 }
@@ -102,6 +106,7 @@ archives() {
     awk -v j1="$j1" -v j2="$j2" -v g1="$g1" -v g2="$g2" -v p1="$p1" -v p2="$p2" -v u="$unpacked_bytes" '
         function s(x) { split(x, a, " "); return a[1] > 0 ? a[1] : 0.01 }
         function rss(x) { split(x, a, " "); return a[2] / 1024 }
+        function cpu(x) { split(x, a, " "); return a[3] > 0 ? a[3] : 0.01 }
         BEGIN {
             mb = u / 1048576
             printf "  exitparse --jobs 1      %7.2f s  %6.0f MB/s unpacked  peak RSS %5.0f MB\n", s(j1), mb / s(j1), rss(j1)
@@ -113,6 +118,8 @@ archives() {
             printf "  parse unpacked, -j 2    %7.2f s  %6.0f MB/s  peak RSS %5.0f MB\n", s(p2), mb / s(p2), rss(p2)
             printf "  -j 1 vs gzip + parse    %7.2fx (%.2f s vs %.2f + %.2f s; target <= 1.3x)\n", s(j1) / (s(g1) + s(p1)), s(j1), s(g1), s(p1)
             printf "  -j 2 vs gzip + parse    %7.2fx (%.2f s vs %.2f + %.2f s; target <= 1.3x)\n", s(j2) / (s(g2) + s(p2)), s(j2), s(g2), s(p2)
+            printf "  CPU s (user+sys): -j 1 %.2f, -j 2 %.2f, gzip %.2f, parse unpacked -j 1 %.2f\n", cpu(j1), cpu(j2), cpu(g1), cpu(p1)
+            printf "  -j 1 vs gzip + parse, by CPU %5.2fx\n", cpu(j1) / (cpu(g1) + cpu(p1))
         }'
     rm -rf "$unpacked"
     [ "${KEEP:-0}" = 1 ] || rm -rf "$dir"

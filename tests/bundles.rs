@@ -495,3 +495,96 @@ fn a_directory_of_archives_is_the_same_for_every_jobs_count() {
     let loose = from(&records, &format!("{path}/loose/"));
     assert_eq!(category(&loose, "worker-66f1"), "oom_killed");
 }
+
+/// An archive named on the command line is joined by the walker that reads
+/// it; the same archive read from stdin is joined by the writer. Both give
+/// the same records and the same `--verbose` lines, at every `--jobs`,
+/// nested archive and kernel OOM join included.
+#[test]
+fn an_archive_joined_by_its_walker_is_the_same_as_from_stdin() {
+    let dir = scratch("bundle-walker-join");
+    let tree = dir.join("tree");
+    assert!(layouts::write("troubleshoot", &tree, 1 << 20).unwrap());
+    let inner = dir.join("inner");
+    assert!(layouts::write("rancher", &inner, 0).unwrap());
+    std::fs::write(tree.join("rancher.tar.gz"), tgz(&inner)).unwrap();
+    let archive = dir.join("walked.tar.gz");
+    let bytes = tgz(&tree);
+    std::fs::write(&archive, &bytes).unwrap();
+    let path = archive.to_string_lossy().into_owned();
+
+    let piped = exitparse(&["-j", "2", "--verbose", "-"], Some(&bytes));
+    assert_eq!(piped.status, 0, "{}", piped.stderr);
+    assert!(piped.records().len() > 10, "{}", piped.stdout);
+    // Paths (and evidence naming files) differ only by the archive's name.
+    let named = |s: &str| {
+        s.replace("-!/", &format!("{path}!/"))
+            .replace("exitparse: -: ", &format!("exitparse: {path}: "))
+    };
+    for jobs in ["1", "2", "8"] {
+        let walked = exitparse(&["-j", jobs, "--verbose", &path], None);
+        assert_eq!(walked.status, 0, "-j {jobs}: {}", walked.stderr);
+        assert!(
+            walked.stdout == named(&piped.stdout),
+            "stdout differs from stdin's: -j {jobs}"
+        );
+        assert_eq!(walked.stderr, named(&piped.stderr), "stderr: -j {jobs}");
+    }
+    let records = exitparse(&["-j", "1", &path], None).records();
+    let outer: Vec<Value> = records
+        .into_iter()
+        .filter(|r| !r["source"]["path"].as_str().unwrap().contains("rancher"))
+        .collect();
+    assert_cart_kernel_oom(&outer, "walked.tar.gz!/");
+}
+
+/// A directory whose loose dumps come before and after its archives: the
+/// archives' joined records, rendered by their walkers, are placed between
+/// the directory's own records (held for its join) exactly where they
+/// were, and the directory's joins hold.
+#[test]
+fn archives_between_held_records_keep_their_place() {
+    let dir = scratch("bundle-archives-held");
+    let top = dir.join("top");
+    // `plain` layout files (sorted before and after the archives) with a
+    // kernel OOM join of their own.
+    assert!(layouts::write("plain", &top, 0).unwrap());
+    std::fs::copy(
+        root().join("fixtures/kubectl-describe/completed-succeeded-init-and-main.txt"),
+        top.join("0-first.txt"),
+    )
+    .unwrap();
+    let eks = dir.join("eks");
+    assert!(layouts::write("eks", &eks, 1 << 20).unwrap());
+    std::fs::write(top.join("1-eks.tar.gz"), tgz(&eks)).unwrap();
+    let ts = dir.join("ts");
+    assert!(layouts::write("troubleshoot", &ts, 1 << 20).unwrap());
+    std::fs::write(top.join("2-ts.tar.gz"), tgz(&ts)).unwrap();
+    let path = top.to_string_lossy().into_owned();
+
+    let one = exitparse(&["-j", "1", "--verbose", &path], None);
+    assert_eq!(one.status, 0, "{}", one.stderr);
+    for jobs in ["2", "8"] {
+        let run = exitparse(&["-j", jobs, "--verbose", &path], None);
+        assert!(run.stdout == one.stdout, "stdout: -j 1 and -j {jobs}");
+        assert_eq!(run.stderr, one.stderr, "stderr: -j 1 and -j {jobs}");
+    }
+    let records = one.records();
+    let paths: Vec<&str> = records
+        .iter()
+        .map(|r| r["source"]["path"].as_str().unwrap())
+        .collect();
+    let first = |needle: &str| paths.iter().position(|p| p.contains(needle)).unwrap();
+    let last = |needle: &str| paths.iter().rposition(|p| p.contains(needle)).unwrap();
+    // Input order: the loose describe, each archive whole, then the rest.
+    assert_eq!(first("0-first.txt"), 0);
+    assert!(last("0-first.txt") < first("1-eks.tar.gz!/"));
+    assert!(last("1-eks.tar.gz!/") < first("2-ts.tar.gz!/"));
+    let after = last("2-ts.tar.gz!/") + 1;
+    assert!(after < paths.len(), "loose records after the archives");
+    assert!(paths[after..].iter().all(|p| !p.contains(".tar.gz!/")));
+    let ts = from(&records, &format!("{path}/2-ts.tar.gz!/"));
+    assert_cart_kernel_oom(&ts, "2-ts.tar.gz!/");
+    let loose: Vec<Value> = records[after..].to_vec();
+    assert_eq!(category(&loose, "worker-66f1"), "oom_killed");
+}

@@ -70,6 +70,11 @@ impl Scope {
         self.held.extend(records.into_iter().map(|r| (r, true)));
     }
 
+    /// Records held so far.
+    pub fn held(&self) -> usize {
+        self.held.len()
+    }
+
     /// Notes the path of a file of this bundle (for the layout told).
     pub fn saw(&mut self, path: &str) {
         if let Some(l) = Layout::of(path) {

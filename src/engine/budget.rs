@@ -34,6 +34,25 @@ impl Budget {
         }
     }
 
+    /// Charges `n` bytes (at most the whole budget) without waiting: for
+    /// what a walker must hand on whatever is in flight, so the next
+    /// [`acquire`](Self::acquire) waits for it instead.
+    pub fn charge_now(self: &Arc<Self>, n: u64) -> Charge {
+        let n = n.min(self.cap);
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.0 += n;
+        Charge {
+            budget: self.clone(),
+            bytes: n,
+        }
+    }
+
+    /// Whether `n` more bytes fit now.
+    pub fn fits(&self, n: u64) -> bool {
+        let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.1 || s.0 + n.min(self.cap) <= self.cap
+    }
+
     fn release(&self, n: u64) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.0 = s.0.saturating_sub(n);
@@ -59,5 +78,45 @@ pub struct Charge {
 impl Drop for Charge {
     fn drop(&mut self) {
         self.budget.release(self.bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_charge_now_is_counted_and_given_back() {
+        let budget = Arc::new(Budget::new(100));
+        let member = budget.acquire(60);
+        assert!(budget.fits(40));
+        // Charged over the budget without waiting: the next one must wait.
+        let joined = budget.charge_now(70);
+        assert!(!budget.fits(1));
+        drop(member);
+        assert!(budget.fits(30), "70 of 100 still held");
+        assert!(!budget.fits(31));
+        drop(joined);
+        assert!(budget.fits(100));
+        // One charge larger than the whole budget is the whole budget.
+        assert_eq!(budget.charge_now(1000).bytes, 100);
+        assert!(budget.fits(100), "given back when dropped");
+    }
+
+    #[test]
+    fn a_waiting_acquire_goes_once_room_is_made_or_the_budget_closes() {
+        let budget = Arc::new(Budget::new(10));
+        let held = budget.charge_now(10);
+        let waiter = {
+            let budget = budget.clone();
+            std::thread::spawn(move || budget.acquire(5).bytes)
+        };
+        drop(held);
+        assert_eq!(waiter.join().unwrap(), 5);
+        let full = budget.acquire(10);
+        budget.close();
+        assert!(budget.fits(10), "a closed budget lets everything through");
+        assert_eq!(budget.acquire(10).bytes, 10);
+        drop(full);
     }
 }

@@ -23,10 +23,13 @@
 //! rendered, until the bundle ends, while the producer reads the bundle's
 //! evidence files (logs, node journals, events) into a small index; then
 //! the writer joins the two and writes the records in input order
-//! (`Item::Open`, `Item::Evidence`, `Item::Close`). `--no-joins` turns
-//! this off.
+//! (`Item::Open`, `Item::Evidence`, `Item::Close`). An archive's bundle
+//! is held and joined by the walker that reads it instead ([`local`]), so
+//! archives read side by side are joined side by side; the writer gets
+//! its records rendered (`Item::Joined`). `--no-joins` turns this off.
 
 mod budget;
+mod local;
 mod long_line;
 mod progress;
 pub mod split;
@@ -85,6 +88,11 @@ enum Item {
     Close,
     /// An archive being read by a walker: its items, in order.
     Archive(Feed),
+    /// A result its walker already waited for; `bool` as for `Pending`.
+    Resolved(Output, bool),
+    /// A bundle its archive walker joined and rendered itself (see
+    /// [`local`]); charged by its rendered size.
+    Joined(Box<local::Joined>, Charge),
 }
 
 /// The channel of one archive walker, and the budget it charges (closed
@@ -180,15 +188,20 @@ pub fn run_redacted(
 
     let shard = args.shard;
     let budget = Arc::new(Budget::new(BUDGET));
+    // Walkers beyond the cores add no speed (a walker alone hands its
+    // members to the parse pool), only bundles held at once: each walker
+    // holds its archive's records until the archive's joins.
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let walkers = if jobs == 0 { 0 } else { jobs.min(cores) };
     let inflate = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
+        .num_threads(walkers)
         .thread_name(|i| format!("exitparse-inflate-{i}"))
         // Nested archives recurse a few frames per level, up to
         // `archive::DEPTH_CAP` levels; room to spare, touched only as deep
         // as an input really goes.
         .stack_size(INPUT_STACK)
         .build()
-        .map_err(|e| io::Error::other(format!("starting {jobs} inflate threads: {e}")))?;
+        .map_err(|e| io::Error::other(format!("starting {walkers} inflate threads: {e}")))?;
     let shared = Arc::new(Shared {
         ctxs: Ctxs {
             plain: ctx.clone(),
@@ -209,6 +222,8 @@ pub fn run_redacted(
             budget: budget.clone(),
             depth: 0,
             walker: false,
+            base_depth: 0,
+            local: local::Local::default(),
         };
         std::thread::Builder::new()
             .name("exitparse-input".into())
@@ -272,7 +287,8 @@ struct Shared {
     ctxs: Ctxs,
     /// Parses inputs (`--jobs` threads).
     pool: Arc<ThreadPool>,
-    /// Inflates archives, one walker per archive (`--jobs` threads).
+    /// Inflates archives, one walker per archive (`--jobs` threads, at most
+    /// one per core).
     inflate: ThreadPool,
     limits: Limits,
     /// Walkers inflating now.
@@ -328,12 +344,17 @@ struct Feeder {
     depth: usize,
     /// This feeder runs on a walker (inside an archive).
     walker: bool,
+    /// Bundles open around the archive a walker reads (on the writer's side).
+    base_depth: usize,
+    /// The bundles a walker joins itself (see [`local`]).
+    local: local::Local,
 }
 
 impl Feeder {
     /// Hands one found input on; false once the writer is gone.
     fn take(&mut self, found: Found<'_>) -> bool {
-        let ctxs = &self.shared.ctxs;
+        let shared = self.shared.clone();
+        let ctxs = &shared.ctxs;
         let in_bundle = self.depth > 0;
         let ctx = if in_bundle { &ctxs.held } else { &ctxs.plain };
         let item = match found {
@@ -351,7 +372,7 @@ impl Feeder {
                 let plain = !input::archive::inside();
                 let head = &unit.bytes[..unit.bytes.len().min(HEAD)];
                 let role = bundle::layout::role(&unit.path, head).filter(|_| in_bundle);
-                let charge = self.budget.acquire(unit.bytes.len() as u64);
+                let charge = self.charge(unit.bytes.len() as u64);
                 let inline = self.walker && self.shared.parse_inline();
                 if let Some(role) = role {
                     // Kernel journals are scanned whole: on the pool, so
@@ -376,10 +397,7 @@ impl Feeder {
                     } else {
                         self.shared.pool.spawn(read);
                     }
-                    return self
-                        .tx
-                        .send(Item::EvidencePending(path, done_rx, charge))
-                        .is_ok();
+                    return self.send(Item::EvidencePending(path, done_rx, charge));
                 }
                 if unit.bytes.len() >= split::SPLIT_MIN {
                     Item::Big(unit, charge, plain)
@@ -433,7 +451,7 @@ impl Feeder {
                 Item::Done(out)
             }
         };
-        self.tx.send(item).is_ok()
+        self.send(item)
     }
 
     /// An archive: read by a walker on the inflate pool, which feeds its
@@ -453,6 +471,8 @@ impl Feeder {
             budget: budget.clone(),
             depth: self.depth,
             walker: true,
+            base_depth: self.depth,
+            local: local::Local::default(),
         };
         self.shared.inflate.spawn(move || walker.walk(archive));
         Item::Archive(Feed { rx, budget })
@@ -468,12 +488,15 @@ impl Feeder {
             archive.walk(shared.limits, forced, &mut |found| self.take(found))
         }));
         shared.walking.fetch_sub(1, Ordering::Relaxed);
-        if walked.is_err() {
-            // The writer closes the bundles this walker left open.
-            let message = "internal error: reading this archive failed (please report it)";
-            let _ = self
-                .tx
-                .send(Item::Done(Output::problem(path, message.to_string())));
+        match walked {
+            // The writer is gone.
+            Ok(false) => {}
+            Ok(true) => self.end_local(),
+            Err(_) => {
+                let message = "internal error: reading this archive failed (please report it)";
+                self.send(Item::Done(Output::problem(path, message.to_string())));
+                self.end_local();
+            }
         }
     }
 }
@@ -505,7 +528,7 @@ struct Writer<'o> {
     redacted: Tally,
     report: Report,
     /// Open bundles, innermost last.
-    scopes: Vec<bundle::Scope>,
+    scopes: Vec<Open>,
     /// The settings bundle records were parsed with (to filter and render
     /// them once joined, the writer uses the plain ones).
     held: Arc<Ctx>,
@@ -572,13 +595,20 @@ impl Writer<'_> {
             }
             Item::Big(unit, _charge, plain) => {
                 let ctx = if self.scopes.is_empty() {
-                    ctx
+                    ctx.clone()
                 } else {
-                    &self.held.clone()
+                    self.held.clone()
                 };
-                self.big(pool, ctx, unit, plain)?;
+                big(pool, &ctx, unit, plain, &mut |out, plain| {
+                    self.emit(out, plain)
+                })?;
             }
-            Item::Open(path) => self.scopes.push(bundle::Scope::new(path)),
+            Item::Open(path) => self.scopes.push(Open {
+                scope: bundle::Scope::new(path),
+                ready: Vec::new(),
+            }),
+            Item::Resolved(out, plain) => self.emit(out, plain)?,
+            Item::Joined(joined, _charge) => self.joined(*joined)?,
             Item::EvidencePending(path, done, charge) => {
                 let read = done.recv().unwrap_or_else(|_| bundle::read::Read1 {
                     evidence: Vec::new(),
@@ -601,75 +631,6 @@ impl Writer<'_> {
             }
         }
         Ok(())
-    }
-
-    /// A large input: split and parsed by the whole pool. A line too long
-    /// for its parser (see [`long_line`]) is passed over with an error, and
-    /// the text on either side is parsed as two parts.
-    fn big(
-        &mut self,
-        pool: &ThreadPool,
-        ctx: &Arc<Ctx>,
-        unit: Unit,
-        plain: bool,
-    ) -> io::Result<()> {
-        let unit = Arc::new(unit);
-        let (parser, text, offset, long_lines) = match work::prepare(ctx, &unit) {
-            Ok(p) => {
-                let text = match p.text {
-                    Cow::Borrowed(_) => Text::Unit(unit.clone(), p.offset as usize),
-                    Cow::Owned(v) => Text::Owned(Arc::new(v)),
-                };
-                (p.parser, text, p.offset, p.long_lines)
-            }
-            Err(out) => return self.emit(*out, plain),
-        };
-        let mut holds = Holds::Nothing;
-        let mut seen = Output::default();
-        let mut line = 1;
-        let mut start = 0;
-        let ends = long_lines.iter().map(Some).chain([None]);
-        for long in ends {
-            let part = start..long.map_or(text.bytes().len(), |l| l.start);
-            if !part.is_empty() || long_lines.is_empty() {
-                let ranges: Vec<_> = split::plan(parser, &text.bytes()[part.clone()])
-                    .into_iter()
-                    .map(|r| r.start + part.start..r.end + part.start)
-                    .collect();
-                line += split::run(
-                    pool,
-                    ctx,
-                    &unit.path,
-                    parser,
-                    &text,
-                    &ranges,
-                    line,
-                    offset,
-                    offset + part.start as u64,
-                    &mut |out| {
-                        holds.merge(&out.holds);
-                        seen.absorb(&out);
-                        self.emit(out, plain)
-                    },
-                )?;
-            }
-            if let Some(long) = long {
-                self.emit(long_line::skipped(&unit.path, line, long.len()), plain)?;
-                line += 1;
-                start = long.end;
-            }
-        }
-        // Bytes were counted piece by piece, for a live throughput.
-        let mut done = match holds.verdict().filter(|_| unit.named) {
-            Some(why) => work::named_not_a_dump(&unit.path, why, 0),
-            None => Output {
-                files: 1,
-                ..Output::default()
-            },
-        };
-        done.notes
-            .extend(work::found_nothing(ctx, &unit.path, unit.named, &seen));
-        self.emit(done, plain)
     }
 
     fn stream(
@@ -708,9 +669,9 @@ impl Writer<'_> {
                 message,
             })
             .collect();
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.saw(&path);
-            scope.add(read.evidence);
+        if let Some(open) = self.scopes.last_mut() {
+            open.scope.saw(&path);
+            open.scope.add(read.evidence);
         }
         self.emit(
             Output {
@@ -724,25 +685,20 @@ impl Writer<'_> {
     }
 
     /// The innermost bundle ends: its records are joined, then written
-    /// (filtered and rendered on the pool, in order), or handed to the
-    /// bundle around it.
+    /// (filtered and rendered on the pool, in order, with the outputs its
+    /// walkers joined in their places), or handed to the bundle around it.
     fn close(&mut self, pool: &ThreadPool, ctx: &Arc<Ctx>) -> io::Result<()> {
-        let Some(scope) = self.scopes.pop() else {
+        let Some(Open { scope, ready }) = self.scopes.pop() else {
             return Ok(());
         };
         let finished = scope.finish(ctx.verbose);
-        let notes = finished
-            .told
-            .into_iter()
-            .map(|(path, line, message)| work::Note {
-                path: Arc::from(path),
-                line,
-                kind: NoteKind::Notice,
-                message,
-            })
-            .collect();
+        let notes = told_notes(finished.told);
         if let Some(outer) = self.scopes.last_mut() {
-            outer.hold_joined(finished.records);
+            let base = outer.scope.held();
+            outer.scope.hold_joined(finished.records);
+            outer
+                .ready
+                .extend(ready.into_iter().map(|(at, out)| (base + at, out)));
             return self.emit(
                 Output {
                     notes,
@@ -751,14 +707,72 @@ impl Writer<'_> {
                 true,
             );
         }
-        let mut out = render_held(pool, ctx, finished.records);
-        out.notes = notes;
-        self.emit(out, true)
+        let mut records = finished.records.into_iter();
+        let mut notes = Some(notes);
+        let mut at = 0;
+        for (place, out) in ready {
+            let before: Vec<_> = records.by_ref().take(place - at).collect();
+            at = place;
+            if !before.is_empty() || notes.is_some() {
+                let mut head = render_held(pool, ctx, before);
+                head.notes = notes.take().unwrap_or_default();
+                self.emit(head, true)?;
+            }
+            self.emit(out, true)?;
+        }
+        let mut rest = render_held(pool, ctx, records.collect());
+        rest.notes = notes.take().unwrap_or_default();
+        self.emit(rest, true)
     }
 
-    /// Tells `out`'s diagnostics, then writes its records. `plain`: its
-    /// bytes are on-disk bytes of the progress bar's total.
-    fn emit(&mut self, out: Output, plain: bool) -> io::Result<()> {
+    /// A bundle its walker joined: what it told in order, then its
+    /// records. Written at once when nothing before it is held (every
+    /// bundle around it holds nothing yet), else placed after what is.
+    fn joined(&mut self, joined: local::Joined) -> io::Result<()> {
+        for (out, plain) in joined.steps {
+            self.emit(out, plain)?;
+        }
+        let nothing_held = self
+            .scopes
+            .iter()
+            .all(|o| o.scope.held() == 0 && o.ready.is_empty());
+        let mut last = joined.last;
+        match self.scopes.last_mut() {
+            Some(open) if !nothing_held => {
+                let place = open.scope.held();
+                open.ready.push((place, last));
+                self.emit(
+                    Output {
+                        notes: joined.notes,
+                        ..Output::default()
+                    },
+                    true,
+                )
+            }
+            _ => {
+                last.notes = joined.notes;
+                self.tell(&last)?;
+                self.write(last, true)
+            }
+        }
+    }
+
+    /// Tells `out`'s diagnostics, then writes its records (holds them,
+    /// inside a bundle). `plain`: its bytes are on-disk bytes of the
+    /// progress bar's total.
+    fn emit(&mut self, mut out: Output, plain: bool) -> io::Result<()> {
+        self.tell(&out)?;
+        if let Some(open) = self.scopes.last_mut() {
+            // Inside a bundle: records wait for its evidence.
+            open.scope.hold(std::mem::take(&mut out.records));
+            self.progress.add(out.files, out.bytes, 0, plain);
+            return Ok(());
+        }
+        self.write(out, plain)
+    }
+
+    /// Tells `out`'s diagnostics and counts its redactions.
+    fn tell(&mut self, out: &Output) -> io::Result<()> {
         // Records before a diagnostic are out before it: on one terminal
         // the order reads right, and nothing written is held back should
         // the run end abnormally after it.
@@ -778,12 +792,11 @@ impl Writer<'_> {
         if let Some(t) = &out.redacted {
             self.redacted.add(t);
         }
-        if let Some(scope) = self.scopes.last_mut() {
-            // Inside a bundle: records wait for its evidence.
-            scope.hold(out.records);
-            self.progress.add(out.files, out.bytes, 0, plain);
-            return Ok(());
-        }
+        Ok(())
+    }
+
+    /// Writes `out`'s records (already told).
+    fn write(&mut self, out: Output, plain: bool) -> io::Result<()> {
         if let Some(m) = out.matched {
             self.report.matched += m.count;
             self.report.first_match.get_or_insert(m.first);
@@ -804,6 +817,95 @@ impl Writer<'_> {
         self.progress.add(out.files, out.bytes, out.count, plain);
         Ok(())
     }
+}
+
+/// A bundle open on the writer's side.
+struct Open {
+    scope: bundle::Scope,
+    /// Bundles their walkers joined and rendered, each with the number of
+    /// records held before it: written in that place when this one is.
+    ready: Vec<(usize, Output)>,
+}
+
+/// The `--verbose` lines of a finished bundle, as notes.
+fn told_notes(told: bundle::join::Told) -> Vec<work::Note> {
+    told.into_iter()
+        .map(|(path, line, message)| work::Note {
+            path: Arc::from(path),
+            line,
+            kind: NoteKind::Notice,
+            message,
+        })
+        .collect()
+}
+
+/// A large input: split and parsed by the whole pool. A line too long
+/// for its parser (see [`long_line`]) is passed over with an error, and
+/// the text on either side is parsed as two parts.
+fn big(
+    pool: &ThreadPool,
+    ctx: &Arc<Ctx>,
+    unit: Unit,
+    plain: bool,
+    emit: &mut dyn FnMut(Output, bool) -> io::Result<()>,
+) -> io::Result<()> {
+    let unit = Arc::new(unit);
+    let (parser, text, offset, long_lines) = match work::prepare(ctx, &unit) {
+        Ok(p) => {
+            let text = match p.text {
+                Cow::Borrowed(_) => Text::Unit(unit.clone(), p.offset as usize),
+                Cow::Owned(v) => Text::Owned(Arc::new(v)),
+            };
+            (p.parser, text, p.offset, p.long_lines)
+        }
+        Err(out) => return emit(*out, plain),
+    };
+    let mut holds = Holds::Nothing;
+    let mut seen = Output::default();
+    let mut line = 1;
+    let mut start = 0;
+    let ends = long_lines.iter().map(Some).chain([None]);
+    for long in ends {
+        let part = start..long.map_or(text.bytes().len(), |l| l.start);
+        if !part.is_empty() || long_lines.is_empty() {
+            let ranges: Vec<_> = split::plan(parser, &text.bytes()[part.clone()])
+                .into_iter()
+                .map(|r| r.start + part.start..r.end + part.start)
+                .collect();
+            line += split::run(
+                pool,
+                ctx,
+                &unit.path,
+                parser,
+                &text,
+                &ranges,
+                line,
+                offset,
+                offset + part.start as u64,
+                &mut |out| {
+                    holds.merge(&out.holds);
+                    seen.absorb(&out);
+                    emit(out, plain)
+                },
+            )?;
+        }
+        if let Some(long) = long {
+            emit(long_line::skipped(&unit.path, line, long.len()), plain)?;
+            line += 1;
+            start = long.end;
+        }
+    }
+    // Bytes were counted piece by piece, for a live throughput.
+    let mut done = match holds.verdict().filter(|_| unit.named) {
+        Some(why) => work::named_not_a_dump(&unit.path, why, 0),
+        None => Output {
+            files: 1,
+            ..Output::default()
+        },
+    };
+    done.notes
+        .extend(work::found_nothing(ctx, &unit.path, unit.named, &seen));
+    emit(done, plain)
 }
 
 /// The `--stats` line's redaction part: `4 values redacted (url_password 3,
