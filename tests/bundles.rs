@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{exitparse, root, scratch};
+use crate::util::{exitparse, root, scratch, shared};
 
 #[path = "../examples/synth/layouts.rs"]
 #[allow(dead_code)]
@@ -360,13 +360,8 @@ fn the_example_bundle_exits_0_with_its_joined_verdicts() {
 }
 
 fn realworld_bundle() -> Option<PathBuf> {
-    [
-        root().join("../shared/realworld/bundles/troubleshoot-k3s-support-bundle.tar.gz"),
-        Path::new("/work/shared/realworld/bundles/troubleshoot-k3s-support-bundle.tar.gz")
-            .to_path_buf(),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
+    Some(shared()?.join("realworld/bundles/troubleshoot-k3s-support-bundle.tar.gz"))
+        .filter(|p| p.exists())
 }
 
 #[test]
