@@ -702,6 +702,21 @@ impl P<'_> {
     }
 }
 
+/// Where the flat skip resumes after the value of the key on `body`'s
+/// first line (at column 0, with nothing after its `:`); `None` when it
+/// leaves the subtree to the exact reader.
+#[cfg(test)]
+pub(super) fn flat_skip_end(body: &str) -> Option<usize> {
+    let mut p = P {
+        s: body,
+        next: 0,
+        cur: None,
+        lines: 0,
+    };
+    p.peek().ok()??;
+    p.skip_flat(0).map(|(next, _)| next)
+}
+
 /// What the flat skip found on a line from a content start.
 enum Flat {
     /// `key:` with nothing after it.
