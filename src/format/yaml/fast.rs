@@ -731,7 +731,7 @@ enum Flat {
 /// when it is not sure of it.
 fn flat_line(b: &[u8], i: usize, end: usize) -> Option<Flat> {
     if !plain_can_start(b, i, end) {
-        return empty_flow(b, i, end).then_some(Flat::Scalar);
+        return (simple_quoted(b, i, end) || empty_flow(b, i, end)).then_some(Flat::Scalar);
     }
     let mut k = i;
     while k < end {
@@ -760,7 +760,7 @@ fn flat_line(b: &[u8], i: usize, end: usize) -> Option<Flat> {
 /// takes as it is (no `: `, comment or tab in it), or `{}`/`[]`.
 fn flat_value(b: &[u8], v: usize, end: usize) -> bool {
     if !plain_can_start(b, v, end) {
-        return empty_flow(b, v, end);
+        return simple_quoted(b, v, end) || empty_flow(b, v, end);
     }
     let mut k = v;
     while k < end {
@@ -773,6 +773,21 @@ fn flat_value(b: &[u8], v: usize, end: usize) -> bool {
         k += 1;
     }
     true
+}
+
+/// A quoted scalar closing on its line with no escape (`\\` or `''`) in
+/// it, then only spaces.
+fn simple_quoted(b: &[u8], i: usize, end: usize) -> bool {
+    let q = b[i];
+    let hit = match q {
+        b'"' => memchr::memchr2(b'"', b'\\', &b[i + 1..end]),
+        b'\'' => memchr::memchr(b'\'', &b[i + 1..end]),
+        _ => return false,
+    };
+    let Some(k) = hit.map(|k| i + 1 + k) else {
+        return false;
+    };
+    b[k] == q && b[k + 1..end].iter().all(|&c| c == b' ')
 }
 
 /// `{}` or `[]` then only spaces.

@@ -280,13 +280,18 @@ fn flat_skip_takes_simple_subtrees_and_leaves_the_rest() {
         "ports:\n  - containerPort: 80\n    protocol: TCP\n  -\n  - 8080\n",
         "managedFields:\n  - fieldsV1:\n      f:metadata:\n        f:labels:\n          .: {}\n    manager: kubectl\n",
         "nothing:\n",
+        "conditions:\n- status: \"True\"\n  at: '2025-01-01'\n  args:\n  - \"--x=1\"\n  - ''\n",
     ] {
         let body = format!("{sub}{tail}");
         assert_eq!(flat_skip_end(&body), Some(sub.len()), "{sub:?}");
     }
     for unsure in [
         "a:\n  b: |-\n    text\n",
-        "a:\n  b: \"1\"\n",
+        "a:\n  b: \"1\\n\"\n",
+        "a:\n  b: 'it''s'\n",
+        "a:\n  b: \"1\" x\n",
+        "a:\n  b: \"1\n    2\"\n",
+        "a:\n  - \"k\": v\n",
         "a:\n  b: plain\n    continued\n",
         "a:\n  b: x # comment\n",
         "a:\n  b: &anchor x\n",
