@@ -96,7 +96,7 @@ pub fn document(body: &str) -> R<Top<'_>> {
 
 /// One content line: `pos` is where its unread content starts (after the
 /// indentation, or after a `- ` already read).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Line {
     start: usize,
     end: usize,
@@ -118,6 +118,7 @@ fn is_dash(b: &[u8], l: Line) -> bool {
     b[l.pos] == b'-' && (l.pos + 1 == l.end || b[l.pos + 1] == b' ')
 }
 
+#[derive(Clone, Copy)]
 struct P<'a> {
     s: &'a str,
     /// Start of the first line not read yet.
@@ -535,6 +536,270 @@ impl<'a> P<'a> {
     }
 }
 
+/// Frames the flat skip can hold: columns grow by at least one per level
+/// (a sequence at its key's column shares it), and lines past
+/// [`MAX_COL`] are left to the exact reader.
+const FLAT_DEPTH: usize = 2 * MAX_COL + 8;
+
+impl P<'_> {
+    /// Skips the value nested under a key at column `parent` whose line
+    /// ends right after its `:` (the key line is the current one). The flat
+    /// loop is tried first; where it is not sure, the exact reader runs
+    /// from the subtree's start. In test builds both run and must agree.
+    fn skip_nested(&mut self, parent: usize) -> R<()> {
+        let flat = self.skip_flat(parent);
+        #[cfg(test)]
+        {
+            let mut exact = *self;
+            let r = exact.skip_exact(parent);
+            if let Some((next, lines)) = flat {
+                let mut f = P {
+                    next,
+                    lines,
+                    cur: None,
+                    ..*self
+                };
+                let fp = f.peek();
+                match r {
+                    Ok(()) => {
+                        let ep = exact.peek();
+                        assert_eq!(fp, ep, "flat skip and exact reader stop at different lines");
+                        assert_eq!(
+                            (f.next, f.lines),
+                            (exact.next, exact.lines),
+                            "flat skip and exact reader end at different positions"
+                        );
+                    }
+                    Err(e) => assert!(
+                        fp.is_err(),
+                        "flat skip accepted a subtree the exact reader rejects: {e:?}"
+                    ),
+                }
+            } else {
+                *self = exact;
+                return r;
+            }
+        }
+        match flat {
+            Some((next, lines)) => {
+                self.next = next;
+                self.lines = lines;
+                self.cur = None;
+                Ok(())
+            }
+            None => self.skip_exact(parent),
+        }
+    }
+
+    /// The exact reader on the value nested under a key at `parent`.
+    fn skip_exact(&mut self, parent: usize) -> R<()> {
+        self.cur = None;
+        let shape = self.nested(parent, true)?;
+        Val::drain(self, shape)
+    }
+
+    /// The flat skip: walks the lines after the current one by indentation,
+    /// checking each has one of the simple forms (`key:`, `key: plain`,
+    /// `key: {}`/`[]`, `- …` of those, `- plain`, `-`), with an
+    /// indentation stack that applies the exact reader's rules on where a
+    /// line may sit. Gives the start of the line after the subtree's last
+    /// content line and the line count there, or `None` at the first line
+    /// it is not sure of (quoted, block or multi-line scalars, flow,
+    /// anchors, tags, comments after content, tabs, deep lines, budgets),
+    /// which the exact reader then reads.
+    fn skip_flat(&self, parent: usize) -> Option<(usize, usize)> {
+        let b = self.bytes();
+        let mut pos = self.next;
+        let mut lines = self.lines;
+        let mut resume = (pos, lines);
+        // (column, is a sequence)
+        let mut stack = [(0usize, false); FLAT_DEPTH];
+        let mut depth = 0;
+        // A key or dash with nothing after it: (its column, is a key).
+        let mut open = Some((parent, true));
+        // A scalar just ended a node whose key or dash is at this column.
+        let mut scalar: Option<usize> = None;
+        while pos < b.len() {
+            let start = pos;
+            let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |k| start + k);
+            pos = (end + 1).min(b.len());
+            lines += 1;
+            if lines > MAX_LINES {
+                return None;
+            }
+            let i = start + b[start..end].iter().take_while(|&&c| c == b' ').count();
+            if i == end || b[i] == b'#' {
+                continue;
+            }
+            let col = i - start;
+            if b[i] == b'\t' || col > MAX_COL {
+                return None;
+            }
+            let dash = b[i] == b'-' && (i + 1 == end || b[i + 1] == b' ');
+            if let Some((p, key)) = open.take() {
+                if col > p || (key && col == p && dash) {
+                    if depth == FLAT_DEPTH {
+                        return None;
+                    }
+                    stack[depth] = (col, dash);
+                    depth += 1;
+                }
+            } else if let Some(p) = scalar.take() {
+                if col > p {
+                    return None;
+                }
+            }
+            // The frame this line belongs to: a mapping ends at a line left
+            // of it, a sequence also at a line of its column that is no item.
+            loop {
+                if depth == 0 {
+                    return Some(resume);
+                }
+                let (c, seq) = stack[depth - 1];
+                if c > col || (c == col && seq && !dash) {
+                    depth -= 1;
+                    continue;
+                }
+                if c < col || seq != dash {
+                    return None;
+                }
+                break;
+            }
+            if dash {
+                let v = i + 1 + b[i + 1..end].iter().take_while(|&&c| c == b' ').count();
+                if v == end {
+                    open = Some((col, false));
+                } else if b[v] == b'-' && (v + 1 == end || b[v + 1] == b' ') {
+                    return None;
+                } else {
+                    match flat_line(b, v, end)? {
+                        // `- key…`: a mapping whose keys are at its column.
+                        key @ (Flat::Open | Flat::KeyScalar) => {
+                            if depth == FLAT_DEPTH {
+                                return None;
+                            }
+                            stack[depth] = (v - start, false);
+                            depth += 1;
+                            if matches!(key, Flat::Open) {
+                                open = Some((v - start, true));
+                            } else {
+                                scalar = Some(v - start);
+                            }
+                        }
+                        Flat::Scalar => scalar = Some(col),
+                    }
+                }
+            } else {
+                match flat_line(b, i, end)? {
+                    Flat::KeyScalar => scalar = Some(col),
+                    Flat::Open => open = Some((col, true)),
+                    Flat::Scalar => return None,
+                }
+            }
+            resume = (pos, lines);
+        }
+        Some(resume)
+    }
+}
+
+/// Where the flat skip resumes after the value of the key on `body`'s
+/// first line (at column 0, with nothing after its `:`); `None` when it
+/// leaves the subtree to the exact reader.
+#[cfg(test)]
+pub(super) fn flat_skip_end(body: &str) -> Option<usize> {
+    let mut p = P {
+        s: body,
+        next: 0,
+        cur: None,
+        lines: 0,
+    };
+    p.peek().ok()??;
+    p.skip_flat(0).map(|(next, _)| next)
+}
+
+/// What the flat skip found on a line from a content start.
+enum Flat {
+    /// `key:` with nothing after it.
+    Open,
+    /// `key: value` with a simple one-line value.
+    KeyScalar,
+    /// A simple one-line scalar, no key.
+    Scalar,
+}
+
+/// The line `b[i..end]` in one of the flat skip's simple forms, or `None`
+/// when it is not sure of it.
+fn flat_line(b: &[u8], i: usize, end: usize) -> Option<Flat> {
+    if !plain_can_start(b, i, end) {
+        return (simple_quoted(b, i, end) || empty_flow(b, i, end)).then_some(Flat::Scalar);
+    }
+    let mut k = i;
+    while k < end {
+        match b[k] {
+            b'\t' => return None,
+            b'#' if b[k - 1] == b' ' => return None,
+            b':' if k + 1 == end || b[k + 1] == b' ' => {
+                let key = &b[i..k];
+                if key.len() > MAX_KEY || key.trim_ascii_end() == b"<<" {
+                    return None;
+                }
+                let v = k + 1 + b[k + 1..end].iter().take_while(|&&c| c == b' ').count();
+                if v == end {
+                    return Some(Flat::Open);
+                }
+                return flat_value(b, v, end).then_some(Flat::KeyScalar);
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    Some(Flat::Scalar)
+}
+
+/// Whether a value from `v` is a one-line plain scalar the exact reader
+/// takes as it is (no `: `, comment or tab in it), or `{}`/`[]`.
+fn flat_value(b: &[u8], v: usize, end: usize) -> bool {
+    if !plain_can_start(b, v, end) {
+        return simple_quoted(b, v, end) || empty_flow(b, v, end);
+    }
+    let mut k = v;
+    while k < end {
+        match b[k] {
+            b'\t' => return false,
+            b'#' if b[k - 1] == b' ' => return false,
+            b':' if k + 1 == end || b[k + 1] == b' ' => return false,
+            _ => {}
+        }
+        k += 1;
+    }
+    true
+}
+
+/// A quoted scalar closing on its line with no escape (`\\` or `''`) in
+/// it, then only spaces.
+fn simple_quoted(b: &[u8], i: usize, end: usize) -> bool {
+    let q = b[i];
+    let hit = match q {
+        b'"' => memchr::memchr2(b'"', b'\\', &b[i + 1..end]),
+        b'\'' => memchr::memchr(b'\'', &b[i + 1..end]),
+        _ => return false,
+    };
+    let Some(k) = hit.map(|k| i + 1 + k) else {
+        return false;
+    };
+    b[k] == q && b[k + 1..end].iter().all(|&c| c == b' ')
+}
+
+/// `{}` or `[]` then only spaces.
+fn empty_flow(b: &[u8], i: usize, end: usize) -> bool {
+    let close = match b[i] {
+        b'{' => b'}',
+        b'[' => b']',
+        _ => return false,
+    };
+    i + 1 < end && b[i + 1] == close && b[i + 2..end].iter().all(|&c| c == b' ')
+}
+
 /// Whether `b[from..end]` is only spaces, or spaces then a comment.
 fn rest_is_blank(b: &[u8], from: usize, end: usize) -> bool {
     let k = from + b[from..end].iter().take_while(|&&c| c == b' ').count();
@@ -900,6 +1165,10 @@ impl<'a> Val<'_, 'a> {
     }
 
     fn skip(mut self) -> R<()> {
+        let b = self.p.bytes();
+        if self.in_map && b[self.from..self.l.end].iter().all(|&c| c == b' ') {
+            return self.p.skip_nested(self.parent);
+        }
         let shape = self.shape(false)?;
         Self::drain(self.p, shape)
     }

@@ -267,6 +267,49 @@ fn scalars_read_as_the_full_parser_does() {
 /// Damage a document of the corpus: cut it, delete or indent a line,
 /// insert a character. Whatever the fast path makes of it, it is what
 /// the full parser makes of it.
+/// The flat skip takes kubectl's simple subtrees itself (so the equality
+/// tests above do check it) and leaves what it is not sure of to the
+/// exact reader.
+#[test]
+fn flat_skip_takes_simple_subtrees_and_leaves_the_rest() {
+    use super::fast::flat_skip_end;
+    let tail = "status: {}\n";
+    for sub in [
+        "env:\n- name: A\n  value: b\n- name: C\n  valueFrom:\n    fieldRef:\n      fieldPath: x\n",
+        "labels:\n  app: web\n  k8s.io/name: x-1\n\n  # note\n  empty: {}\n",
+        "ports:\n  - containerPort: 80\n    protocol: TCP\n  -\n  - 8080\n",
+        "managedFields:\n  - fieldsV1:\n      f:metadata:\n        f:labels:\n          .: {}\n    manager: kubectl\n",
+        "nothing:\n",
+        "conditions:\n- status: \"True\"\n  at: '2025-01-01'\n  args:\n  - \"--x=1\"\n  - ''\n",
+    ] {
+        let body = format!("{sub}{tail}");
+        assert_eq!(flat_skip_end(&body), Some(sub.len()), "{sub:?}");
+    }
+    for unsure in [
+        "a:\n  b: |-\n    text\n",
+        "a:\n  b: \"1\\n\"\n",
+        "a:\n  b: 'it''s'\n",
+        "a:\n  b: \"1\" x\n",
+        "a:\n  b: \"1\n    2\"\n",
+        "a:\n  - \"k\": v\n",
+        "a:\n  b: plain\n    continued\n",
+        "a:\n  b: x # comment\n",
+        "a:\n  b: &anchor x\n",
+        "a:\n  b: [1, 2]\n",
+        "a:\n  b: x: y\n",
+        "a:\n  b:\tx\n",
+        "a:\n  \"b\": x\n",
+        "a:\n  - - x\n",
+        "a:\n  b: 1\n   c: 2\n",
+    ] {
+        assert_eq!(
+            flat_skip_end(&format!("{unsure}{tail}")),
+            None,
+            "{unsure:?}"
+        );
+    }
+}
+
 fn damage(text: &str, op: u8, at: usize, ch: char) -> String {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let i = at % lines.len().max(1);
