@@ -9,7 +9,11 @@ struct Line {
 }
 
 /// Repairs `text` when it is damaged in a way this module knows.
-pub fn repair(text: &[u8]) -> Option<(Vec<u8>, Vec<(u64, u64)>)> {
+/// A repaired text and, per line, its (1-based line, byte offset) in the
+/// input: what [`super::Repaired`] holds.
+pub type Repaired = (Vec<u8>, Vec<(u64, u64)>);
+
+pub fn repair(text: &[u8]) -> Option<Repaired> {
     if text.len() > super::REPAIR_MAX {
         return None;
     }
