@@ -640,22 +640,6 @@ fn split_line(s: &str) -> Option<Vec<String>> {
     if s.len() < 60 {
         return None;
     }
-    // Each strong label (below) ends in one of these before its own colon:
-    // with fewer than two of them the line cannot qualify, and most lines
-    // are ruled out here, before the scan for labels at every colon.
-    let strong_ends: usize = [
-        "State:",
-        "Exit Code:",
-        "Restart Count:",
-        "Container ID:",
-        "Containers:",
-    ]
-    .iter()
-    .map(|end| s.matches(end).count())
-    .sum();
-    if strong_ends < 2 {
-        return None;
-    }
     // Label starts (byte index, label).
     let b = s.as_bytes();
     let mut cuts: Vec<(usize, &'static str)> = Vec::new();
