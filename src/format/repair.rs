@@ -9,7 +9,14 @@
 //! only when their damage is there: an undamaged input is returned as
 //! `None` and parsed as it is.
 
+use std::borrow::Cow;
+
 use super::{Diagnostic, Parsed};
+
+#[cfg(test)]
+mod equality_tests;
+#[cfg(test)]
+mod reference;
 
 /// Inputs larger than this are never repaired.
 pub const REPAIR_MAX: usize = 4 << 20;
@@ -50,10 +57,11 @@ fn remap_diag(d: &mut Diagnostic, at: &dyn Fn(u64) -> Option<(u64, u64)>) {
     }
 }
 
-/// One line being repaired.
+/// One line being repaired: borrowed from the input until a repair
+/// changes it, so that an undamaged input (the common case) costs no copy.
 #[derive(Debug, Clone)]
-struct Line {
-    text: String,
+struct Line<'a> {
+    text: Cow<'a, str>,
     origin: (u64, u64),
 }
 
@@ -69,7 +77,7 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
         let body = raw.trim_end_matches('\n');
         let body = body.strip_suffix('\r').unwrap_or(body);
         lines.push(Line {
-            text: body.to_string(),
+            text: Cow::Borrowed(body),
             origin: (i as u64 + 1, off),
         });
         off += raw.len() as u64;
@@ -84,14 +92,16 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
     changed |= unquote_collapsed(&mut lines);
     changed |= unwrap_table(&mut lines);
     // Table rows are often as long as each other: a table is only unwrapped
-    // when its header shows the terminal's width (above).
-    let table = !super::listing::header_starts(text.as_bytes()).is_empty()
-        || lines
-            .iter()
-            .any(|l| super::kubectl_get::is_headerless_row(l.text.as_bytes()));
-    if !table {
-        changed |= unwrap(&mut lines);
-    }
+    // when its header shows the terminal's width (above). Looking for a
+    // table costs more than the rest of the repairs, so `unwrap` asks only
+    // once it has found lines to join.
+    let table = |lines: &[Line<'_>]| {
+        !super::listing::header_starts(text.as_bytes()).is_empty()
+            || lines
+                .iter()
+                .any(|l| super::kubectl_get::is_headerless_row(l.text.as_bytes()))
+    };
+    changed |= unwrap(&mut lines, table);
     changed |= split_lines(&mut lines, split_line);
     changed |= split_lines(&mut lines, split_json_line);
     changed |= split_lines(&mut lines, split_listing_line);
@@ -111,7 +121,7 @@ pub fn repair(text: &[u8]) -> Option<Repaired> {
 /// A quoted reply or a commented-out paste: nearly every non-blank line
 /// starts with `>` (or `# `). One level of marks (and the space after
 /// each) is taken off.
-fn unquote(lines: &mut [Line]) -> bool {
+fn unquote(lines: &mut [Line<'_>]) -> bool {
     let nonblank = lines.iter().filter(|l| !l.text.trim().is_empty()).count();
     if nonblank < 2 {
         return false;
@@ -131,7 +141,7 @@ fn unquote(lines: &mut [Line]) -> bool {
         for l in lines.iter_mut() {
             let t = l.text.trim_start();
             if let Some(rest) = t.strip_prefix(mark) {
-                l.text = rest.strip_prefix(' ').unwrap_or(rest).to_string();
+                l.text = Cow::Owned(rest.strip_prefix(' ').unwrap_or(rest).to_string());
             }
         }
         return true;
@@ -142,16 +152,13 @@ fn unquote(lines: &mut [Line]) -> bool {
 /// A quoted or commented-out reply collapsed onto one line: it starts with
 /// the mark and the mark recurs between the fields (`> Name: a > Namespace:
 /// b > …`), at least five times. Every mark is taken off.
-fn unquote_collapsed(lines: &mut [Line]) -> bool {
+fn unquote_collapsed(lines: &mut [Line<'_>]) -> bool {
     let mut changed = false;
     for l in lines.iter_mut() {
-        for mark in ["> ", "# "] {
-            let inner = format!(" {mark}");
-            if l.text.len() >= 100
-                && l.text.starts_with(mark)
-                && l.text.matches(&inner).count() >= 5
+        for (mark, inner) in [("> ", " > "), ("# ", " # ")] {
+            if l.text.len() >= 100 && l.text.starts_with(mark) && l.text.matches(inner).count() >= 5
             {
-                l.text = l.text[mark.len()..].replace(&inner, " ");
+                l.text = Cow::Owned(l.text[mark.len()..].replace(inner, " "));
                 changed = true;
             }
         }
@@ -161,8 +168,9 @@ fn unquote_collapsed(lines: &mut [Line]) -> bool {
 
 /// Lines a terminal cut at its width: at least two lines are exactly as
 /// long as the longest (at least 60 columns), and each such line is joined
-/// with the next.
-fn unwrap(lines: &mut Vec<Line>) -> bool {
+/// with the next. Not done in a table (`table` says whether `lines` hold
+/// one), whose rows are often as long as each other.
+fn unwrap(lines: &mut Vec<Line<'_>>, table: impl FnOnce(&[Line<'_>]) -> bool) -> bool {
     let widths: Vec<usize> = lines.iter().map(|l| l.text.chars().count()).collect();
     let Some(&w) = widths.iter().max() else {
         return false;
@@ -175,7 +183,7 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
     // A piece a terminal carried over starts inside a value: not blank,
     // not indented, not a new key, brace or list item.
     let carried = |l: &Line| {
-        let t = l.text.as_str();
+        let t: &str = &l.text;
         !t.is_empty()
             && !t.starts_with([' ', '\t', '{', '}', '[', ']', '"', '-', '#', '$'])
             && !starts_with_key(t)
@@ -199,7 +207,7 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
                 })
         })
         .collect();
-    if joins.iter().filter(|&&j| j).count() < 2 {
+    if joins.iter().filter(|&&j| j).count() < 2 || table(lines) {
         return false;
     }
     join_lines(lines, &joins);
@@ -207,12 +215,12 @@ fn unwrap(lines: &mut Vec<Line>) -> bool {
 }
 
 /// Joins each line whose `joins` flag is set with the line after it.
-fn join_lines(lines: &mut Vec<Line>, joins: &[bool]) {
-    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+fn join_lines(lines: &mut Vec<Line<'_>>, joins: &[bool]) {
+    let mut out: Vec<Line<'_>> = Vec::with_capacity(lines.len());
     let mut joining = false;
     for (l, &join) in lines.drain(..).zip(joins) {
         if joining && let Some(prev) = out.last_mut() {
-            prev.text.push_str(&l.text);
+            prev.text.to_mut().push_str(&l.text);
         } else {
             out.push(l);
         }
@@ -226,7 +234,7 @@ fn join_lines(lines: &mut Vec<Line>, joins: &[bool]) {
 /// carried to the next line (`… CREATED   STATUS` | `   PORTS   NAMES`).
 /// That proves the width; the header is joined, and so is every line that
 /// wide with the next, unless the next starts a row, a header or a command.
-fn unwrap_table(lines: &mut Vec<Line>) -> bool {
+fn unwrap_table(lines: &mut Vec<Line<'_>>) -> bool {
     use super::listing::{command, header_word, words};
     let widths: Vec<usize> = lines.iter().map(|l| l.text.chars().count()).collect();
     let Some(&w) = widths.iter().max() else {
@@ -259,7 +267,7 @@ fn unwrap_table(lines: &mut Vec<Line>) -> bool {
             wrapped_header(i)
                 || (widths[i] == w
                     && lines.get(i + 1).is_some_and(|next| {
-                        let t = next.text.as_str();
+                        let t: &str = &next.text;
                         !t.trim().is_empty()
                             && !is_header(t)
                             && !row_start(t)
@@ -403,7 +411,7 @@ fn comment_end(json: &str, at: usize) -> usize {
 
 /// Replaces each line that `split` cuts into pieces by those pieces; every
 /// piece keeps its line's origin. True when a line was cut.
-fn split_lines(lines: &mut Vec<Line>, split: impl Fn(&str) -> Option<Vec<String>>) -> bool {
+fn split_lines(lines: &mut Vec<Line<'_>>, split: impl Fn(&str) -> Option<Vec<String>>) -> bool {
     let mut changed = false;
     let mut out = Vec::with_capacity(lines.len());
     for l in lines.drain(..) {
@@ -411,7 +419,7 @@ fn split_lines(lines: &mut Vec<Line>, split: impl Fn(&str) -> Option<Vec<String>
             Some(pieces) => {
                 changed = true;
                 out.extend(pieces.into_iter().map(|text| Line {
-                    text,
+                    text: Cow::Owned(text),
                     origin: l.origin,
                 }));
             }
