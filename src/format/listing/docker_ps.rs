@@ -88,13 +88,20 @@ pub fn is_header(line: &[u8]) -> bool {
     };
     let unquoted = listing::unquote(text);
     let text = unquoted.as_deref().unwrap_or(text);
+    // Every header this accepts names a STATUS or STATE column (compose
+    // v1: `State`), so other lines, nearly all of those detection and the
+    // repair pass ask about, are ruled out before a layout is built.
+    let status_column = text.contains("STATUS") || text.contains("STATE");
+    if !status_column && !text.contains("State") {
+        return false;
+    }
     let layout = Layout::from_header(text);
     let names: Vec<&str> = layout.names().collect();
     // docker-compose v1 (texttable, title case, a dashed line below).
     if names == COMPOSE_V1 {
         return true;
     }
-    if !text.contains("STATUS") && !text.contains("STATE") {
+    if !status_column {
         return false;
     }
     names.len() >= 2
