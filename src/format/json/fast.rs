@@ -8,8 +8,8 @@
 //! building anything.
 //!
 //! The result is pure: nothing is reported until the whole object has been
-//! read. Whatever the reader is not sure gives the same answer as the serde
-//! path — a key with an escape or a non-ASCII byte where fields are matched,
+//! read. Whatever the reader cannot be sure reads as the serde path reads
+//! it — a key with an escape or a non-ASCII byte where fields are matched,
 //! a repeated field (serde rejects those), a field of an odd type that has
 //! no plain reading, any syntax error, another kind — makes it return
 //! `None`, and the caller reads the object the general way, which also
