@@ -1,4 +1,5 @@
-//! What the unit tests share: where the real-world dumps are.
+//! What the unit tests share: where the real-world dumps are, and the
+//! files below a directory.
 
 use std::path::{Path, PathBuf};
 
@@ -10,4 +11,25 @@ pub fn shared() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     dir.join("realworld").is_dir().then_some(dir)
+}
+
+/// Every file below `dir`, recursively and sorted; none when `dir` is
+/// missing.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for p in entries.flatten().map(|e| e.path()) {
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{exitparse, root, scratch, shared};
+use crate::util::{exitparse, files_under, root, scratch, shared};
 
 #[path = "../examples/synth/layouts.rs"]
 #[allow(dead_code)]
@@ -388,22 +388,7 @@ fn real_k3s_bundle_joins_previous_logs() {
 
 /// `DIR`'s files as a gzipped tar, named relative to `DIR`, in sorted order.
 fn tgz(dir: &Path) -> Vec<u8> {
-    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                files(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    let mut paths = Vec::new();
-    files(dir, &mut paths);
+    let paths = files_under(dir);
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let mut tar = tar::Builder::new(gz);
     for p in paths {

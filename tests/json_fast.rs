@@ -6,14 +6,14 @@
 //! use what the fast path must check (escapes, numbers of every form,
 //! repeated keys, deep nesting).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use exitparse::format::Chunk;
 use exitparse::format::json;
 use exitparse::format::json::fast;
 use proptest::prelude::*;
 
-use crate::util::shared;
+use crate::util::{files_under, shared};
 
 #[path = "../examples/synth/dumps.rs"]
 mod dumps;
@@ -35,29 +35,23 @@ fn assert_same(bytes: &[u8], what: &str) {
     );
 }
 
-fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if !matches!(
+/// The dumps under `dir`: every file but expectations and archives.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut all = files_under(dir);
+    all.retain(|p| {
+        !matches!(
             p.extension().and_then(|x| x.to_str()),
             Some("jsonl" | "stderr" | "gz" | "zip" | "tgz" | "tar" | "xz" | "bz2" | "zst")
-        ) {
-            out.push(p);
-        }
-    }
+        )
+    });
+    all
 }
 
 #[test]
 fn fixtures_and_test_data_read_the_same() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut all = Vec::new();
-    files(&root.join("fixtures"), &mut all);
-    files(&root.join("tests/data"), &mut all);
+    let mut all = files(&root.join("fixtures"));
+    all.extend(files(&root.join("tests/data")));
     let mut pods = 0;
     for p in &all {
         let bytes = std::fs::read(p).unwrap();
@@ -79,8 +73,7 @@ fn real_world_cases_read_the_same() {
         eprintln!("skipped: ../shared not present");
         return;
     };
-    let mut all = Vec::new();
-    files(&shared.join("realworld/cases"), &mut all);
+    let all = files(&shared.join("realworld/cases"));
     for p in &all {
         assert_same(&std::fs::read(p).unwrap(), &p.display().to_string());
     }

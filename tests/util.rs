@@ -20,6 +20,27 @@ pub fn shared() -> Option<PathBuf> {
     dir.join("realworld").is_dir().then_some(dir)
 }
 
+/// Every file below `dir`, recursively and sorted; none when `dir` is
+/// missing.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for p in entries.flatten().map(|e| e.path()) {
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// A fresh scratch directory under `target/`, removed and recreated.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = root().join("target").join("test-scratch").join(name);

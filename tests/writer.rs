@@ -11,23 +11,16 @@ use exitparse::format::{Chunk, parse};
 use exitparse::model::{Logs, Observation, State, Status};
 use exitparse::output::Record;
 
-use crate::util::{root, shared};
+use crate::util::{files_under, root, shared};
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if !path
-            .extension()
+/// The dumps under `dir`: every file but expectations, arguments and notes.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut all = files_under(dir);
+    all.retain(|p| {
+        !p.extension()
             .is_some_and(|x| ["jsonl", "stderr", "args", "md"].contains(&&*x.to_string_lossy()))
-        {
-            out.push(path);
-        }
-    }
+    });
+    all
 }
 
 /// Asserts both writers agree on every record of `path`; the record count.
@@ -62,9 +55,8 @@ fn assert_same(record: &Record) {
 
 #[test]
 fn fast_writer_matches_serde_on_every_fixture() {
-    let mut paths = Vec::new();
-    files(&root().join("fixtures"), &mut paths);
-    files(&root().join("tests/data"), &mut paths);
+    let mut paths = files(&root().join("fixtures"));
+    paths.extend(files(&root().join("tests/data")));
     let records: usize = paths.iter().map(|p| same_bytes(p)).sum();
     assert!(records > 100, "only {records} records compared");
 }
@@ -75,8 +67,7 @@ fn fast_writer_matches_serde_on_real_world_cases() {
         eprintln!("skipped: ../shared not present");
         return;
     };
-    let mut paths = Vec::new();
-    files(&shared.join("realworld/cases"), &mut paths);
+    let paths = files(&shared.join("realworld/cases"));
     let records: usize = paths.iter().map(|p| same_bytes(p)).sum();
     assert!(records > 0);
 }

@@ -2,31 +2,17 @@
 //! on every fixture and example file, whole and damaged as pastes are, the
 //! two give the same text and the same origins.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use proptest::prelude::*;
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files_under(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
+use crate::test_support::files_under;
 
 /// The fixture and example inputs that are text, with their names.
 fn corpus() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths = Vec::new();
-    files_under(&root.join("fixtures"), &mut paths);
-    files_under(&root.join("examples/bundle"), &mut paths);
-    paths.sort();
+    let mut paths = files_under(&root.join("fixtures"));
+    paths.extend(files_under(&root.join("examples/bundle")));
     paths
         .into_iter()
         .filter_map(|p| {

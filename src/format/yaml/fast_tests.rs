@@ -13,6 +13,7 @@ use proptest::prelude::*;
 use super::scan::reference::documents;
 use super::{fast_path_reads, parse, parse_full};
 use crate::format::{Chunk, Parsed};
+use crate::test_support::files_under;
 
 fn outcome(p: &Parsed) -> String {
     format!(
@@ -39,34 +40,25 @@ fn same(text: &[u8], what: &str) -> Parsed {
     fast
 }
 
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            yaml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-            out.push(p);
-        }
-    }
-}
-
 /// Every YAML fixture (at least ten, or the test fails) and the YAML of the
 /// real-world cases when `../shared` is there.
 pub(super) fn yaml_test_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    yaml_files(&root.join("fixtures"), &mut files);
-    yaml_files(&root.join("examples/bundle"), &mut files);
+    let mut files = files_under(&root.join("fixtures"));
+    files.extend(files_under(&root.join("examples/bundle")));
+    let yaml = |p: &PathBuf| p.extension().is_some_and(|x| x == "yaml" || x == "yml");
+    files.retain(yaml);
     assert!(
         files.len() >= 10,
         "YAML fixtures not found: {}",
         files.len()
     );
     if let Some(shared) = crate::test_support::shared() {
-        yaml_files(&shared.join("realworld/cases"), &mut files);
+        files.extend(
+            files_under(&shared.join("realworld/cases"))
+                .into_iter()
+                .filter(yaml),
+        );
     }
     files
 }
