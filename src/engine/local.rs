@@ -19,7 +19,7 @@ use std::collections::VecDeque;
 use std::io;
 use std::sync::mpsc::TryRecvError;
 
-use super::{Feeder, Item, Output, big, render_held, told_notes, work};
+use super::{Feeder, Item, Output, big, evidence_output, render_held, told_notes, work};
 use crate::bundle;
 
 /// What the writer tells and writes for one archive its walker joined.
@@ -206,29 +206,8 @@ impl Feeder {
 
     /// The evidence of one file, as `Writer::evidence` takes it.
     fn evidence(&mut self, path: std::sync::Arc<str>, read: bundle::read::Read1, bytes: u64) {
-        let notes = read
-            .notes
-            .into_iter()
-            .map(|(line, message)| work::Note {
-                path: path.clone(),
-                line,
-                kind: work::NoteKind::Notice,
-                message,
-            })
-            .collect();
-        if let Some(scope) = self.local.scopes.last_mut() {
-            scope.saw(&path);
-            scope.add(read.evidence);
-        }
-        self.keep(
-            Output {
-                notes,
-                files: 1,
-                bytes,
-                ..Output::default()
-            },
-            true,
-        );
+        let out = evidence_output(self.local.scopes.last_mut(), path, read, bytes);
+        self.keep(out, true);
     }
 
     /// The innermost bundle ends: joined; handed to the one around it, or

@@ -659,29 +659,9 @@ impl Writer<'_> {
         read: bundle::read::Read1,
         bytes: u64,
     ) -> io::Result<()> {
-        let notes = read
-            .notes
-            .into_iter()
-            .map(|(line, message)| work::Note {
-                path: path.clone(),
-                line,
-                kind: NoteKind::Notice,
-                message,
-            })
-            .collect();
-        if let Some(open) = self.scopes.last_mut() {
-            open.scope.saw(&path);
-            open.scope.add(read.evidence);
-        }
-        self.emit(
-            Output {
-                notes,
-                files: 1,
-                bytes,
-                ..Output::default()
-            },
-            true,
-        )
+        let scope = self.scopes.last_mut().map(|open| &mut open.scope);
+        let out = evidence_output(scope, path, read, bytes);
+        self.emit(out, true)
     }
 
     /// The innermost bundle ends: its records are joined, then written
@@ -837,6 +817,37 @@ fn told_notes(told: bundle::join::Told) -> Vec<work::Note> {
             message,
         })
         .collect()
+}
+
+/// One evidence file read in a bundle: its evidence into `scope` (the
+/// innermost open bundle, if any), and what is told for it: its notes and
+/// its counts. The writer and a walker joining its own archive both use it.
+fn evidence_output(
+    scope: Option<&mut bundle::Scope>,
+    path: Arc<str>,
+    read: bundle::read::Read1,
+    bytes: u64,
+) -> Output {
+    let notes = read
+        .notes
+        .into_iter()
+        .map(|(line, message)| work::Note {
+            path: path.clone(),
+            line,
+            kind: NoteKind::Notice,
+            message,
+        })
+        .collect();
+    if let Some(scope) = scope {
+        scope.saw(&path);
+        scope.add(read.evidence);
+    }
+    Output {
+        notes,
+        files: 1,
+        bytes,
+        ..Output::default()
+    }
 }
 
 /// A large input: split and parsed by the whole pool. A line too long
